@@ -1,0 +1,76 @@
+# hungtask: top-level build and test entry points. See README.md.
+#
+#   make [KVER=6.1|6.12 | KDIR=DIR]   hungtask.ko + build/hungtaskd
+#   make deps                          install what build and tests need (apt-get)
+#   make scenario S=DIR KVER=.. OUT=F  run a scenario in a VM, write the report
+#   make check                         unit tests, then VM tests on 6.1 and 6.12
+#   make check-unit | check-vm KVER=.. the two halves
+#   make demo                          the seed look-alike on 6.1, explained
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+KLIB := . $(TOP)/tools/kernel/lib.sh;
+
+# Kernel to build for: KVER picks a Debian series; KDIR overrides; default is
+# the running kernel's build dir when it exists, else 6.1.
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+ifneq ($(KVER),)
+KDIR := $(shell $(KLIB) kernel_kdir $(KVER))
+else ifeq ($(KDIR),)
+KDIR := $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(shell $(KLIB) kernel_kdir 6.1 2>/dev/null))
+endif
+KREL := $(patsubst linux-headers-%,%,$(notdir $(patsubst %/build,%,$(realpath $(KDIR)))))
+ifneq ($(filter /lib/modules/%,$(KDIR)),)
+KREL := $(notdir $(patsubst %/build,%,$(KDIR)))
+endif
+KMOD_DIR := $(BUILD)/kmod/$(KREL)
+
+MODULE_SRC := Kbuild $(wildcard module/*.c module/*.h proto/*.h)
+PROGS := $(patsubst tests/progs/%.c,$(BUILD)/progs/%,$(wildcard tests/progs/*.c))
+
+.PHONY: all module daemon progs deps scenario check check-unit check-vm demo clean
+
+all: module daemon
+
+module: $(KMOD_DIR)/hungtask.ko
+
+# Each kernel gets its own copy of the sources: Kbuild writes objects next to
+# them, and two kernels must not share objects.
+$(KMOD_DIR)/hungtask.ko: $(MODULE_SRC)
+	@[ -n "$(KDIR)" ] && [ -f "$(KDIR)/Makefile" ] || { echo "no kernel headers at '$(KDIR)'; run 'make deps' or pass KVER=6.1|6.12"; exit 2; }
+	@mkdir -p $(KMOD_DIR)
+	@cp --parents $(MODULE_SRC) $(KMOD_DIR)/
+	$(MAKE) -C $(KDIR) M=$(KMOD_DIR) modules
+
+daemon:
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j2
+
+progs: $(PROGS)
+
+$(BUILD)/progs/%: tests/progs/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+deps:
+	@tools/deps
+
+scenario: module daemon progs
+	@[ -n "$(S)" ] && [ -n "$(OUT)" ] || { echo "usage: make scenario S=DIR KVER=6.1|6.12 OUT=FILE"; exit 2; }
+	@tools/vm/scenario -s "$(S)" -k "$(or $(KVER),6.1)" -o "$(OUT)"
+
+check-unit: daemon
+	@tests/check unit
+
+check-vm:
+	@tests/check vm $(or $(KVER),6.1)
+
+check: deps
+	@tests/check all
+
+demo: deps
+	@tools/demo
+
+clean:
+	rm -rf $(BUILD)
