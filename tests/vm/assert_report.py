@@ -1,0 +1,95 @@
+#!/usr/bin/python3
+"""Assert what a user would check in an exported incident report.
+
+usage: assert_report.py REPORT.json EXPECTED.json [--abi ABI] [--part victim,verdict,chain,host]
+
+EXPECTED.json (beside each scenario) names the victim, the verdict, the chain
+and host facts. Prints one line per failed expectation; exit 1 if any failed.
+"""
+import argparse
+import json
+import sys
+
+
+def fail(msgs, text):
+    msgs.append(text)
+
+
+def find_victim_incident(report, exp_victim):
+    for inc in report:
+        for v in inc.get("victims") or []:
+            if v.get("comm") == exp_victim["comm"]:
+                return inc, v
+    return None, None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("report")
+    ap.add_argument("expected")
+    ap.add_argument("--abi")
+    ap.add_argument("--part", default="victim")
+    args = ap.parse_args()
+    parts = set(args.part.split(","))
+    try:
+        report = json.load(open(args.report))
+    except (OSError, ValueError) as e:
+        print(f"report {args.report} is not readable JSON: {e}")
+        return 1
+    exp = json.load(open(args.expected))
+    msgs = []
+    if not isinstance(report, list) or not report:
+        print("report is not a non-empty JSON array of incidents")
+        return 1
+    inc, victim = find_victim_incident(report, exp["victim"])
+    if inc is None:
+        comms = [v.get("comm") for i in report for v in i.get("victims") or []]
+        print(f"no incident has victim {exp['victim']['comm']!r}; victims seen: {comms}")
+        return 1
+    for field in ("id", "boot_id", "seq", "detected_at", "trigger"):
+        if inc.get(field) in (None, ""):
+            fail(msgs, f"incident field {field!r} is missing")
+    if "victim" in parts:
+        ev = exp["victim"]
+        if victim.get("state") != "D":
+            fail(msgs, f"victim state is {victim.get('state')!r}, expected 'D'")
+        if not isinstance(victim.get("pid"), int) or victim["pid"] <= 1:
+            fail(msgs, f"victim pid {victim.get('pid')!r} is not a user pid")
+        if "syscall" in ev and victim.get("syscall") != ev["syscall"]:
+            fail(msgs, f"victim syscall is {victim.get('syscall')!r}, expected {ev['syscall']!r}")
+        stack = " ".join(victim.get("stack") or [])
+        for fn in ev.get("stack_has", []):
+            if fn not in stack:
+                fail(msgs, f"victim stack lacks {fn!r}: {victim.get('stack')}")
+        if not isinstance(victim.get("blocked_s"), (int, float)) or victim["blocked_s"] < 1:
+            fail(msgs, f"victim blocked_s {victim.get('blocked_s')!r} is not a positive time")
+    if args.abi:
+        rel = (inc.get("host") or {}).get("kernel_release")
+        if rel != args.abi:
+            fail(msgs, f"host.kernel_release is {rel!r}, expected {args.abi!r}")
+    if "verdict" in parts:
+        ev, v = exp["verdict"], inc.get("verdict") or {}
+        if v.get("kind") != ev["kind"]:
+            fail(msgs, f"verdict kind is {v.get('kind')!r}, expected {ev['kind']!r}")
+        culprit = v.get("culprit") or {}
+        for k, want in (ev.get("culprit") or {}).items():
+            if culprit.get(k) != want:
+                fail(msgs, f"culprit {k} is {culprit.get(k)!r}, expected {want!r}")
+    if "chain" in parts:
+        kinds = [h.get("kind") for h in inc.get("chain") or []]
+        want = exp["chain"]
+        it = iter(kinds)
+        if not all(k in it for k in want):
+            fail(msgs, f"chain kinds {kinds} do not hold {want} in order")
+    if "host" in parts:
+        host = inc.get("host") or {}
+        for k, want in (exp.get("host") or {}).items():
+            if host.get(k) != want:
+                fail(msgs, f"host.{k} is {host.get(k)!r}, expected {want!r}")
+    for m in msgs:
+        print(m)
+    return 1 if msgs else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
