@@ -29,6 +29,7 @@ static void hungtask_find_tp(struct tracepoint *tp, void *priv)
 static void hungtask_probe(void *data, struct task_struct *victim)
 {
 	atomic64_inc(&hungtask_hits);
+	hungtask_capture_hung(victim);
 }
 
 /**
@@ -66,7 +67,3 @@ void hungtask_hook_exit(void)
 	tracepoint_synchronize_unregister();
 }
 
-u64 hungtask_hook_hits(void)
-{
-	return atomic64_read(&hungtask_hits);
-}

@@ -10,18 +10,50 @@ static int __init hungtask_init(void)
 {
 	int ret;
 
-	ret = hungtask_hook_init();
+	ret = hungtask_symbols_init();
 	if (ret)
 		return ret;
-	pr_info(HUNGTASK_PR_PREFIX "loaded, watching sched_process_hang\n");
+	ret = hungtask_ring_init();
+	if (ret)
+		goto err_symbols;
+	ret = hungtask_host_init();
+	if (ret)
+		goto err_ring;
+	ret = hungtask_capture_init();
+	if (ret)
+		goto err_host;
+	/* The hook goes last: it starts the producers. */
+	ret = hungtask_hook_init();
+	if (ret)
+		goto err_capture;
+	pr_info(HUNGTASK_PR_PREFIX "loaded (kmsg format v%d), watching sched_process_hang\n",
+		HUNGTASK_KMSG_VERSION);
 	return 0;
+
+err_capture:
+	hungtask_capture_exit();
+err_host:
+	hungtask_host_exit();
+err_ring:
+	hungtask_ring_exit();
+err_symbols:
+	hungtask_symbols_exit();
+	return ret;
 }
 
 static void __exit hungtask_exit(void)
 {
+	struct hungtask_counters c;
+
+	/* Stop the producers first: no capture runs after this returns. */
 	hungtask_hook_exit();
-	pr_info(HUNGTASK_PR_PREFIX "unloaded after %llu hung-task reports\n",
-		hungtask_hook_hits());
+	hungtask_ring_counters(&c);
+	hungtask_capture_exit();
+	hungtask_host_exit();
+	hungtask_ring_exit();
+	hungtask_symbols_exit();
+	pr_info(HUNGTASK_PR_PREFIX "unloaded: captured=%llu coalesced=%llu dropped_full=%llu dropped_busy=%llu\n",
+		c.captured, c.coalesced, c.dropped_full, c.dropped_busy);
 }
 
 module_init(hungtask_init);

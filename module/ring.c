@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The incident ring: a fixed, preallocated array of incidents with
+ * monotonically increasing sequence numbers, and the episode table that
+ * keeps one incident per hang episode.
+ *
+ * Drop policy: an incident stays in the ring until the daemon acknowledges
+ * it. When every slot holds an unacknowledged incident, the new incident is
+ * dropped (counted in dropped_full): the first incidents of a storm are the
+ * ones that hold the root cause. The kmsg record is printed either way.
+ */
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include "hungtask.h"
+
+static unsigned int ring_slots = 16;
+module_param(ring_slots, uint, 0444);
+MODULE_PARM_DESC(ring_slots, "incidents kept until acknowledged (1..256)");
+
+#define HUNGTASK_EPISODES 64
+
+struct hungtask_slot {
+	bool used;
+	bool acked;
+	struct hungtask_incident inc;
+};
+
+/* An episode is a hang of one task that has not switched since: pid + count. */
+struct hungtask_episode {
+	pid_t pid;
+	unsigned long switch_count;
+	u64 seq;
+	u64 last_use;
+};
+
+/* hungtask_ring_lock protects the slots, the episodes, next_seq and counters. */
+static DEFINE_SPINLOCK(hungtask_ring_lock);
+static struct hungtask_slot *hungtask_slots;
+static struct hungtask_episode hungtask_episodes[HUNGTASK_EPISODES];
+static u64 hungtask_next_seq = 1;
+static u64 hungtask_use_clock;
+static struct hungtask_counters hungtask_ctr;
+
+char hungtask_boot_id[37] = "unknown";
+
+static void hungtask_read_boot_id(void)
+{
+	struct file *f;
+	char buf[40] = {};
+	loff_t pos = 0;
+	ssize_t n;
+
+	f = filp_open("/proc/sys/kernel/random/boot_id", O_RDONLY, 0);
+	if (IS_ERR(f))
+		return;
+	n = kernel_read(f, buf, sizeof(buf) - 1, &pos);
+	filp_close(f, NULL);
+	if (n >= 36) {
+		memcpy(hungtask_boot_id, buf, 36);
+		hungtask_boot_id[36] = '\0';
+	}
+}
+
+/**
+ * hungtask_ring_init() - allocate the ring and read the boot id.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EINVAL for a bad ring_slots, -ENOMEM.
+ */
+int hungtask_ring_init(void)
+{
+	if (ring_slots < 1 || ring_slots > 256) {
+		pr_err(HUNGTASK_PR_PREFIX "ring_slots=%u out of range 1..256\n", ring_slots);
+		return -EINVAL;
+	}
+	hungtask_slots = vzalloc(array_size(ring_slots, sizeof(*hungtask_slots)));
+	if (!hungtask_slots)
+		return -ENOMEM;
+	hungtask_ctr.ring_size = ring_slots;
+	hungtask_read_boot_id();
+	return 0;
+}
+
+void hungtask_ring_exit(void)
+{
+	vfree(hungtask_slots);
+	hungtask_slots = NULL;
+}
+
+static struct hungtask_slot *hungtask_slot_of(u64 seq)
+{
+	unsigned int i;
+
+	for (i = 0; i < ring_slots; i++)
+		if (hungtask_slots[i].used && hungtask_slots[i].inc.seq == seq)
+			return &hungtask_slots[i];
+	return NULL;
+}
+
+/**
+ * hungtask_ring_coalesce() - is this detector report part of a known episode?
+ * @pid: the hung task.
+ * @switch_count: its nvcsw + nivcsw now.
+ *
+ * The detector reports a hung task again on every scan. A report of the same
+ * pid with the same switch count is the same episode: count it, capture nothing.
+ *
+ * Context: any (takes hungtask_ring_lock with irqs off).
+ * Return: true when coalesced.
+ */
+bool hungtask_ring_coalesce(pid_t pid, unsigned long switch_count)
+{
+	struct hungtask_slot *slot;
+	unsigned long flags;
+	bool found = false;
+	int i;
+
+	spin_lock_irqsave(&hungtask_ring_lock, flags);
+	for (i = 0; i < HUNGTASK_EPISODES; i++) {
+		struct hungtask_episode *e = &hungtask_episodes[i];
+
+		if (e->seq && e->pid == pid && e->switch_count == switch_count) {
+			e->last_use = ++hungtask_use_clock;
+			slot = hungtask_slot_of(e->seq);
+			if (slot)
+				slot->inc.repeats++;
+			hungtask_ctr.coalesced++;
+			found = true;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&hungtask_ring_lock, flags);
+	return found;
+}
+
+/**
+ * hungtask_ring_commit() - give @inc a sequence number and store it.
+ * @inc: the captured incident; copied, the caller keeps ownership.
+ *
+ * The episode is remembered even when the ring is full, so that the
+ * detector's repeats of a dropped incident are not captured again.
+ *
+ * Context: any (takes hungtask_ring_lock with irqs off).
+ * Return: 0 when stored, -ENOSPC when dropped because the ring is full.
+ */
+int hungtask_ring_commit(struct hungtask_incident *inc)
+{
+	struct hungtask_episode *victim_ep = &hungtask_episodes[0];
+	struct hungtask_slot *slot = NULL;
+	unsigned long flags;
+	unsigned int i;
+	int ret = 0;
+
+	spin_lock_irqsave(&hungtask_ring_lock, flags);
+	inc->seq = hungtask_next_seq++;
+	for (i = 0; i < HUNGTASK_EPISODES; i++)
+		if (hungtask_episodes[i].last_use < victim_ep->last_use)
+			victim_ep = &hungtask_episodes[i];
+	victim_ep->pid = inc->victim.pid;
+	victim_ep->switch_count = inc->switch_count;
+	victim_ep->seq = inc->seq;
+	victim_ep->last_use = ++hungtask_use_clock;
+
+	for (i = 0; i < ring_slots; i++) {
+		struct hungtask_slot *s = &hungtask_slots[i];
+
+		if (!s->used) {
+			slot = s;
+			break;
+		}
+		if (s->acked && (!slot || s->inc.seq < slot->inc.seq))
+			slot = s;
+	}
+	if (slot) {
+		if (!slot->used)
+			hungtask_ctr.ring_fill++;
+		slot->used = true;
+		slot->acked = false;
+		slot->inc = *inc;
+		hungtask_ctr.captured++;
+	} else {
+		hungtask_ctr.dropped_full++;
+		ret = -ENOSPC;
+	}
+	spin_unlock_irqrestore(&hungtask_ring_lock, flags);
+	return ret;
+}
+
+void hungtask_ring_counters(struct hungtask_counters *c)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&hungtask_ring_lock, flags);
+	*c = hungtask_ctr;
+	spin_unlock_irqrestore(&hungtask_ring_lock, flags);
+}
+
+void hungtask_ring_count_busy(void)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&hungtask_ring_lock, flags);
+	hungtask_ctr.dropped_busy++;
+	spin_unlock_irqrestore(&hungtask_ring_lock, flags);
+}

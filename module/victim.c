@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The victim: who is stuck, since when, in which syscall, on which path.
+ */
+#include <linux/cgroup.h>
+#include <linux/fs.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/sched/task_stack.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <asm/ptrace.h>
+
+#include "hungtask.h"
+
+/**
+ * hungtask_stack_of() - the kernel stack of a task that is not running.
+ *
+ * Context: atomic; uses the unwinder on a sleeping task's stack.
+ */
+void hungtask_stack_of(struct task_struct *t, struct hungtask_stack *st)
+{
+	st->nr = 0;
+	if (hungtask_syms.stack_trace_save_tsk)
+		st->nr = hungtask_syms.stack_trace_save_tsk(t, st->frames, HUNGTASK_MAX_FRAMES, 0);
+}
+
+/*
+ * The kernel keeps its own copy of a path argument in a struct filename
+ * (getname()), whose uptr is the user pointer the syscall got. A pointer to it
+ * sits on the victim's stack: find the word whose filename->uptr equals the
+ * argument. Every read is fault-safe; a match is checked, never assumed.
+ */
+static bool hungtask_path_from_stack(struct task_struct *t, unsigned long uarg, char *out,
+				     size_t len)
+{
+	unsigned long base = (unsigned long)task_stack_page(t);
+	unsigned long sp = t->thread.sp;
+	unsigned long words[32];
+	unsigned long addr;
+	unsigned int i;
+
+	if (!uarg || !base || sp < base || sp >= base + THREAD_SIZE)
+		return false;
+	for (addr = sp & ~(sizeof(long) - 1); addr < base + THREAD_SIZE; addr += sizeof(words)) {
+		size_t chunk = min_t(size_t, sizeof(words), base + THREAD_SIZE - addr);
+
+		if (copy_from_kernel_nofault(words, (void *)addr, chunk))
+			return false;
+		for (i = 0; i < chunk / sizeof(long); i++) {
+			struct filename fn;
+			size_t got;
+
+			if (!virt_addr_valid((void *)words[i]))
+				continue;
+			if (copy_from_kernel_nofault(&fn, (void *)words[i], sizeof(fn)))
+				continue;
+			if ((unsigned long)fn.uptr != uarg || !fn.name)
+				continue;
+			/* Read the name in small pieces: it may end near a page end. */
+			for (got = 0; got < len - 1; got += 16) {
+				size_t n = min_t(size_t, 16, len - 1 - got);
+
+				if (copy_from_kernel_nofault(out + got, fn.name + got, n))
+					break;
+				if (memchr(out + got, '\0', n))
+					break;
+			}
+			out[len - 1] = '\0';
+			return out[0] != '\0';
+		}
+	}
+	return false;
+}
+
+/*
+ * Which argument of an x86_64 syscall is a path (the first path, for the
+ * two-path ones): -1 when none. Only these get the stack search.
+ */
+static int hungtask_path_arg(long nr)
+{
+	switch (nr) {
+	case 2: case 4: case 6: case 21: case 59: case 76: case 80: case 82: case 83:
+	case 84: case 85: case 86: case 87: case 89: case 90: case 92: case 94:
+	case 132: case 133: case 137: case 155: case 161: case 166: case 167: case 168:
+		return 0;	/* open stat lstat access execve truncate chdir rename mkdir
+				 * rmdir creat link unlink readlink chmod chown lchown utime
+				 * mknod statfs pivot_root chroot umount2 swapon swapoff */
+	case 88: case 165:
+		return 1;	/* symlink(target, linkpath), mount(dev, dir) */
+	case 257: case 258: case 259: case 260: case 261: case 262: case 263: case 264:
+	case 265: case 267: case 268: case 269: case 280: case 316: case 322: case 332:
+	case 437: case 439:
+		return 1;	/* the *at() family, execveat, statx, openat2, faccessat2 */
+	case 266:
+		return 2;	/* symlinkat(target, newdfd, linkpath) */
+	default:
+		return -1;
+	}
+}
+
+static void hungtask_cgroup_of(struct task_struct *t, char *out, size_t len)
+{
+	struct cgroup *cgrp = task_dfl_cgroup(t);
+
+	if (!cgrp || cgroup_path(cgrp, out, len) < 0)
+		out[0] = '\0';
+}
+
+/**
+ * hungtask_victim_snap() - snapshot the hung task itself.
+ *
+ * Context: atomic, under rcu_read_lock().
+ */
+void hungtask_victim_snap(struct hungtask_ctx *ctx, struct task_struct *victim)
+{
+	struct hungtask_incident *inc = ctx->inc;
+	struct pt_regs regs;
+	int arg;
+
+	hungtask_snap_task(ctx, victim, &inc->victim);
+	inc->blocked_s = (jiffies - READ_ONCE(victim->last_switch_time)) / HZ;
+	hungtask_stack_of(victim, &inc->victim_stack);
+	hungtask_cgroup_of(victim, inc->cgroup, sizeof(inc->cgroup));
+
+	inc->syscall_nr = -1;
+	if (victim->flags & PF_KTHREAD)
+		return;
+	if (copy_from_kernel_nofault(&regs, task_pt_regs(victim), sizeof(regs)))
+		return;
+	inc->syscall_nr = (long)regs.orig_ax;
+	inc->syscall_args[0] = regs.di;
+	inc->syscall_args[1] = regs.si;
+	inc->syscall_args[2] = regs.dx;
+	inc->syscall_args[3] = regs.r10;
+	inc->syscall_args[4] = regs.r8;
+	inc->syscall_args[5] = regs.r9;
+	arg = hungtask_path_arg(inc->syscall_nr);
+	if (arg >= 0)
+		hungtask_path_from_stack(victim, inc->syscall_args[arg], inc->path,
+					 sizeof(inc->path));
+}
