@@ -51,7 +51,7 @@ progs: $(PROGS)
 
 $(BUILD)/progs/%: tests/progs/%.c
 	@mkdir -p $(dir $@)
-	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+	$(CC) -static -O2 -Wall -Wextra -Werror -pthread -o $@ $<
 
 deps:
 	@tools/deps

@@ -37,7 +37,7 @@ static const struct hungtask_follower *const hungtask_followers[] = {
  * @t: a task, valid under rcu_read_lock().
  * @snap: filled.
  *
- * Context: atomic, under rcu_read_lock().
+ * Context: atomic, under rcu_read_lock(), or in IRQ context for current.
  */
 void hungtask_snap_task(struct hungtask_ctx *ctx, struct task_struct *t,
 			struct hungtask_task_snap *snap)
@@ -47,7 +47,8 @@ void hungtask_snap_task(struct hungtask_ctx *ctx, struct task_struct *t,
 	memset(snap, 0, sizeof(*snap));
 	snap->pid = t->pid;
 	snap->tgid = t->tgid;
-	get_task_comm(snap->comm, t);
+	/* No task_lock(): this also runs in IRQ context (the stack IPI). */
+	strscpy(snap->comm, t->comm, sizeof(snap->comm));
 	snap->state = task_state_to_char(t);
 	snap->flags = READ_ONCE(t->flags);
 	snap->cpu = task_cpu(t);

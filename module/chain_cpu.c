@@ -4,11 +4,14 @@
  * -> the task holding that CPU, with a stack taken on that CPU, and the
  * other tasks waiting in its runqueue (the seed case's `runq` step).
  *
- * Tasks are found by walking all threads under RCU: the one with on_cpu on
- * that CPU holds it, those with on_rq && !on_cpu wait. The holder's stack is
- * taken by an asynchronous IPI to that CPU, waited for at most
- * HUNGTASK_IPI_WAIT_US: a CPU that does not answer (interrupts off) costs a
- * bounded wait and a note, never a hang.
+ * The holder is identified on the CPU itself: an asynchronous IPI runs a
+ * handler there, where `current` is the interrupted task, and takes its
+ * snapshot and stack. The wait for it is bounded by HUNGTASK_IPI_WAIT_US: a
+ * CPU that does not answer (interrupts off) costs a bounded wait and a note,
+ * never a hang, and the holder is then taken from the task walk
+ * (on_cpu && task_cpu == cpu). Waiting tasks come from a walk of all threads
+ * under RCU (on_rq && !on_cpu), bounded by runq_walk_max; it runs while the
+ * IPI is in flight.
  */
 #include <linux/delay.h>
 #include <linux/ktime.h>
@@ -22,68 +25,118 @@
 #include "hungtask.h"
 
 #define HUNGTASK_IPI_WAIT_US 50000
-#define HUNGTASK_MAX_WALK 200000
+
+static unsigned int runq_walk_max = 4096;
+module_param(runq_walk_max, uint, 0644);
+MODULE_PARM_DESC(runq_walk_max, "threads examined for a CPU's waiting tasks, per capture");
 
 /*
  * IPI state. hungtask_ipi_busy is set by the sender and cleared by the
- * handler, which alone writes hungtask_ipi_stack while it is set; the
- * csd is not reused before the handler ran.
+ * handler, which alone writes hungtask_ipi_hog/stack while it is set; the csd
+ * is not reused before the handler ran.
  */
 static call_single_data_t hungtask_csd;
 static atomic_t hungtask_ipi_busy = ATOMIC_INIT(0);
+static struct hungtask_task_snap hungtask_ipi_hog;
+static bool hungtask_ipi_idle;
 static struct hungtask_stack hungtask_ipi_stack;
 
+/* Runs on the starved CPU, in IRQ context: current is the CPU's holder. */
 static void hungtask_ipi_handler(void *info)
 {
+	hungtask_ipi_idle = is_idle_task(current);
+	hungtask_snap_task(NULL, current, &hungtask_ipi_hog);
 	hungtask_ipi_stack.nr =
 		stack_trace_save(hungtask_ipi_stack.frames, HUNGTASK_MAX_FRAMES, 0);
 	atomic_set_release(&hungtask_ipi_busy, 0);
 }
 
-static void hungtask_hog_stack(struct hungtask_hop_cpu *c)
+/* Return true when the IPI is on its way; otherwise *note says why not. */
+static bool hungtask_ipi_send(int cpu, const char **note)
 {
-	unsigned int waited;
 	int this_cpu;
-	u64 t0;
 
 	if (atomic_cmpxchg(&hungtask_ipi_busy, 0, 1)) {
-		c->hog_stack_note = "an earlier stack IPI is still unanswered";
-		return;
+		*note = "an earlier stack IPI is still unanswered";
+		return false;
 	}
 	this_cpu = get_cpu();
-	if (c->cpu == this_cpu || !cpu_online(c->cpu)) {
+	if (cpu == this_cpu || !cpu_online(cpu)) {
 		put_cpu();
 		atomic_set(&hungtask_ipi_busy, 0);
-		c->hog_stack_note = "CPU is this CPU or offline";
-		return;
+		*note = "CPU is this CPU or offline";
+		return false;
 	}
-	if (smp_call_function_single_async(c->cpu, &hungtask_csd)) {
+	if (smp_call_function_single_async(cpu, &hungtask_csd)) {
 		put_cpu();
 		atomic_set(&hungtask_ipi_busy, 0);
-		c->hog_stack_note = "IPI could not be sent";
-		return;
+		*note = "IPI could not be sent";
+		return false;
 	}
 	put_cpu();
-	t0 = ktime_get_ns();
+	return true;
+}
+
+static bool hungtask_ipi_wait(struct hungtask_hop_cpu *c, u64 sent_ns)
+{
+	unsigned int waited;
+
 	for (waited = 0; waited < HUNGTASK_IPI_WAIT_US; waited += 10) {
 		if (!atomic_read_acquire(&hungtask_ipi_busy)) {
-			c->hog_stack = hungtask_ipi_stack;
-			c->ipi_ns = ktime_get_ns() - t0;
-			return;
+			c->ipi_ns = ktime_get_ns() - sent_ns;
+			return true;
 		}
 		udelay(10);
 	}
-	c->ipi_ns = ktime_get_ns() - t0;
+	c->ipi_ns = ktime_get_ns() - sent_ns;
 	c->hog_stack_note = "CPU did not answer the stack IPI in time (interrupts off?)";
+	return false;
+}
+
+static struct task_struct *hungtask_walk_runq(struct hungtask_ctx *ctx, struct hungtask_hop_cpu *c)
+{
+	struct task_struct *p, *q, *holder = NULL;
+	u64 now = sched_clock_cpu(c->cpu);
+	unsigned int walked = 0;
+
+	for_each_process_thread(p, q) {
+		u64 queued;
+
+		if (++walked > runq_walk_max) {
+			c->runq_truncated = true;
+			break;
+		}
+		if (task_cpu(q) != c->cpu)
+			continue;
+		if (READ_ONCE(q->on_cpu)) {
+			holder = q;
+			continue;
+		}
+		if (!READ_ONCE(q->on_rq) || task_state_to_char(q) != 'R')
+			continue;
+		c->runq_total++;
+		if (c->nr_runq >= HUNGTASK_MAX_RUNQ)
+			continue;
+		queued = READ_ONCE(q->sched_info.last_queued);
+		c->runq[c->nr_runq].pid = q->pid;
+		strscpy(c->runq[c->nr_runq].comm, q->comm, TASK_COMM_LEN);
+		c->runq[c->nr_runq].state = 'R';
+		c->runq[c->nr_runq].queued_ns = queued && now > queued ? now - queued : 0;
+		c->nr_runq++;
+	}
+	c->runq_walked = walked;
+	ctx->inc->tasks_walked += walked;
+	return holder;
 }
 
 static bool hungtask_follow_starved(struct hungtask_ctx *ctx, struct task_struct *t,
 				    struct task_struct **next)
 {
-	struct task_struct *p, *q, *hog = NULL;
+	struct task_struct *holder;
 	struct hungtask_hop_cpu *c;
 	struct hungtask_hop *hop;
-	unsigned int walked = 0;
+	bool ipi;
+	u64 sent;
 
 	if (task_state_to_char(t) != 'R' || !READ_ONCE(t->on_rq) || READ_ONCE(t->on_cpu))
 		return false;
@@ -92,39 +145,25 @@ static bool hungtask_follow_starved(struct hungtask_ctx *ctx, struct task_struct
 		return false;
 	c = &hop->cpu;
 	c->cpu = task_cpu(t);
-	for_each_process_thread(p, q) {
-		if (++walked > HUNGTASK_MAX_WALK) {
-			ctx->inc->walk_truncated = true;
-			break;
+	sent = ktime_get_ns();
+	ipi = hungtask_ipi_send(c->cpu, &c->hog_stack_note);
+	holder = hungtask_walk_runq(ctx, c);
+	if (ipi && hungtask_ipi_wait(c, sent)) {
+		if (hungtask_ipi_idle) {
+			hungtask_reason(hop, "the CPU runs its idle task: nothing holds it now");
+			return true;
 		}
-		if (task_cpu(q) != c->cpu)
-			continue;
-		if (READ_ONCE(q->on_cpu)) {
-			hog = q;
-			continue;
-		}
-		if (!READ_ONCE(q->on_rq) || task_state_to_char(q) != 'R')
-			continue;
-		if (c->nr_runq < HUNGTASK_MAX_RUNQ) {
-			typeof(c->runq[0]) *w = &c->runq[c->nr_runq++];
-			u64 now = sched_clock_cpu(c->cpu), queued = READ_ONCE(q->sched_info.last_queued);
-
-			w->pid = q->pid;
-			get_task_comm(w->comm, q);
-			w->state = task_state_to_char(q);
-			w->queued_ns = queued && now > queued ? now - queued : 0;
-		}
-		c->runq_total++;
-	}
-	ctx->inc->tasks_walked += walked;
-	if (!hog) {
-		/* The CPU runs its idle task (not in the task list) or switches. */
-		hungtask_reason(hop, "no task found on the CPU (idle, or switching)");
+		c->hog = hungtask_ipi_hog;
+		c->hog_stack = hungtask_ipi_stack;
+		c->hog_source = "ipi";
+	} else if (holder) {
+		hungtask_snap_task(ctx, holder, &c->hog);
+		c->hog_source = "walk";
+	} else {
+		hungtask_reason(hop, "no task found on the CPU (idle, switching, or walk truncated)");
 		return true;
 	}
 	c->have_hog = true;
-	hungtask_snap_task(ctx, hog, &c->hog);
-	hungtask_hog_stack(c);
 	hop->verified = true;
 	*next = NULL;
 	return true;
@@ -141,7 +180,7 @@ int hungtask_chain_cpu_init(void)
 	return 0;
 }
 
-/* Context: process context; waits for an IPI still in flight (uses the csd). */
+/* Context: process context; waits for an IPI still in flight (it uses the csd). */
 void hungtask_chain_cpu_exit(void)
 {
 	bool warned = false;

@@ -164,11 +164,12 @@ static bool hungtask_worker_of_pool(struct task_struct *t, unsigned long pool,
 static void hungtask_scan_pool(struct hungtask_ctx *ctx, const struct hungtask_hop_flush_work *f,
 			       unsigned long barrier_prev, struct hungtask_pool_scan *ps)
 {
-	struct task_struct *p, *t;
+	struct task_struct *t;
 	unsigned int walked = 0;
 
 	memset(ps, 0, sizeof(*ps));
-	for_each_process_thread(p, t) {
+	/* kworkers are single-threaded processes: walking leaders finds them all. */
+	for_each_process(t) {
 		struct hungtask_worker_head head;
 		unsigned long worker;
 

@@ -88,8 +88,11 @@ struct hungtask_hop_cpu {
 	struct hungtask_stack hog_stack;	/* taken on that CPU by IPI */
 	const char *hog_stack_note;		/* why there is no stack */
 	u64 ipi_ns;				/* time waited for the stack IPI */
+	const char *hog_source;		/* "ipi" (current on that CPU) or "walk" */
 	unsigned int nr_runq;
 	unsigned int runq_total;
+	unsigned int runq_walked;
+	bool runq_truncated;		/* runq_walk_max reached */
 	struct {
 		pid_t pid;
 		char comm[TASK_COMM_LEN];
@@ -214,6 +217,10 @@ void hungtask_stack_of(struct task_struct *t, struct hungtask_stack *st);
 int hungtask_host_init(void);
 void hungtask_host_exit(void);
 void hungtask_host_snap(struct hungtask_host *host);
+
+/* debugfs.c */
+void hungtask_debugfs_init(void);
+void hungtask_debugfs_exit(void);
 
 /* kmsg.c */
 void hungtask_kmsg_emit(const struct hungtask_incident *inc);

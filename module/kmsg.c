@@ -86,8 +86,9 @@ static void hungtask_emit_hop(u64 seq, unsigned int i, const struct hungtask_hop
 	case HUNGTASK_HOP_CPU: {
 		const struct hungtask_hop_cpu *c = &hop->cpu;
 
-		P(seq, "hop i=%u kind=%s verified=%d cpu=%d have_hog=%d runq_total=%u ipi_ns=%llu stack_note=\"%s\" reason=\"%s\"",
-		  i, name, hop->verified, c->cpu, c->have_hog, c->runq_total, c->ipi_ns, c->hog_stack_note ?: "", reason);
+		P(seq, "hop i=%u kind=%s verified=%d cpu=%d have_hog=%d hog_source=%s runq_total=%u runq_walked=%u runq_truncated=%d ipi_ns=%llu stack_note=\"%s\" reason=\"%s\"",
+		  i, name, hop->verified, c->cpu, c->have_hog, c->hog_source ?: "none", c->runq_total, c->runq_walked, c->runq_truncated,
+		  c->ipi_ns, c->hog_stack_note ?: "", reason);
 		if (c->have_hog) {
 			hungtask_emit_task(seq, "hog", &c->hog);
 			hungtask_emit_stack(seq, "hogstack", &c->hog_stack);

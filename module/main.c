@@ -22,6 +22,7 @@ static int __init hungtask_init(void)
 	ret = hungtask_capture_init();
 	if (ret)
 		goto err_host;
+	hungtask_debugfs_init();
 	/* The hook goes last: it starts the producers. */
 	ret = hungtask_hook_init();
 	if (ret)
@@ -31,6 +32,7 @@ static int __init hungtask_init(void)
 	return 0;
 
 err_capture:
+	hungtask_debugfs_exit();
 	hungtask_capture_exit();
 err_host:
 	hungtask_host_exit();
@@ -48,6 +50,7 @@ static void __exit hungtask_exit(void)
 	/* Stop the producers first: no capture runs after this returns. */
 	hungtask_hook_exit();
 	hungtask_ring_counters(&c);
+	hungtask_debugfs_exit();
 	hungtask_capture_exit();
 	hungtask_host_exit();
 	hungtask_ring_exit();

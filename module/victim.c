@@ -51,7 +51,12 @@ static bool hungtask_path_from_stack(struct task_struct *t, unsigned long uarg, 
 			struct filename fn;
 			size_t got;
 
-			if (!virt_addr_valid((void *)words[i]))
+			/*
+			 * getname() puts the struct filename at the start of a
+			 * PATH_MAX names_cache object, so it is page aligned
+			 * (names too long for that live elsewhere: not searched).
+			 */
+			if (words[i] & ~PAGE_MASK || !virt_addr_valid((void *)words[i]))
 				continue;
 			if (copy_from_kernel_nofault(&fn, (void *)words[i], sizeof(fn)))
 				continue;
