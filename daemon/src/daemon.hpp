@@ -1,0 +1,36 @@
+// `hungtaskd run`: follow the kernel log, store each incident as soon as it is complete
+// (and again when a re-report coalesces into it), log one line per stored incident.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "result.hpp"
+#include "store.hpp"
+
+namespace hungtask {
+
+struct RunOptions {
+    std::string state_dir = kDefaultStateDir;
+    std::string kmsg_path = "/dev/kmsg";
+    std::optional<std::string> boot_id;  // default: /proc/sys/kernel/random/boot_id
+    bool oneshot = false;                // stop once the log is read to its current end
+    std::string host_root;               // prefix for /proc and /sys (tests)
+    int idle_flush_ms = 1000;            // a report with no new line for this long is complete
+    StoreLimits limits;
+};
+
+// Runs until SIGTERM/SIGINT (or the end of input with `oneshot`).  Returns the exit code:
+// 0 on a clean stop, 2 when the store or the log cannot be opened or read.
+int run_daemon(const RunOptions& opts, std::ostream& err);
+
+// The sd_notify datagram protocol without libsystemd: sends `state` (e.g. "READY=1") to
+// $NOTIFY_SOCKET when it is set.  Returns false (with nothing sent) when it is unset.
+Result<bool> sd_notify(const std::string& state);
+
+// One log line for a stored incident, e.g. "hungtaskd: stored incident 1a2b3c4d-1:
+// hung_task: acme-sync (pid 123) blocked for more than 5 s in flush_work (fsync)".
+std::string incident_log_line(const Incident& incident, const char* verb);
+
+}  // namespace hungtask

@@ -1,0 +1,153 @@
+// The incident record: the one data model shared by the kernel-log parser, the store,
+// the report renderer and (later) the netlink decoder.  Field names and meanings follow
+// design.md "Incident record".  Anything not known is std::nullopt here and JSON null on
+// disk: a value is never invented.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "result.hpp"
+
+namespace hungtask {
+
+// Insertion-ordered, so records read in the order of design.md ("id" first).
+using Json = nlohmann::ordered_json;
+
+enum class Trigger { hung_task, cpu_hog, soft_lockup, panic };
+
+enum class VerdictKind { runqueue_starvation, lock_chain, deadlock, cpu_hog, io_wait, unknown };
+
+std::string_view to_string(Trigger t);
+std::string_view to_string(VerdictKind k);
+std::optional<Trigger> trigger_from_string(std::string_view s);
+std::optional<VerdictKind> verdict_kind_from_string(std::string_view s);
+
+struct Victim {
+    int64_t pid = 0;
+    std::string comm;
+    std::optional<std::string> state;  // task_state_to_char(), e.g. "D"
+    // Seconds the kernel printed in "blocked for more than N seconds".  hung_task.c prints
+    // (jiffies - t->last_switch_time) / HZ: the time since khungtaskd first saw the task's
+    // switch count stop changing.  That is the real blocked time at scan granularity (it
+    // is at least the timeout and may lag the true block start by up to one check
+    // interval), not the configured timeout.
+    std::optional<int64_t> blocked_s;
+    std::optional<std::string> syscall;  // e.g. "rmdir"; null when not derivable
+    std::vector<std::string> stack;      // reliable frames as printed, innermost first
+    // Extras (more than design.md asks for; absent from JSON is fine when reading).
+    std::optional<int64_t> tgid;
+    std::optional<int64_t> ppid;
+    std::optional<std::string> workqueue;       // "Workqueue: NAME FUNC" for kworkers
+    std::vector<std::string> stack_unreliable;  // "? " frames: stale stack words, hints only
+
+    bool operator==(const Victim&) const = default;
+};
+
+// One link of the chain from the victim to the cause.  `fields` holds the kind-specific
+// members (free form, a JSON object without "kind" and "verified").
+struct Hop {
+    std::string kind;  // task, flush_work, worker, cpu, mutex, rwsem, semaphore, completion, io
+    bool verified = false;
+    Json fields = Json::object();
+
+    bool operator==(const Hop&) const = default;
+};
+
+struct Culprit {
+    std::optional<int64_t> pid;
+    std::optional<std::string> comm;
+    std::optional<std::string> function;
+    std::optional<std::string> module;  // null for core kernel or user space code
+
+    bool operator==(const Culprit&) const = default;
+};
+
+struct Verdict {
+    VerdictKind kind = VerdictKind::unknown;
+    std::optional<Culprit> culprit;  // null unless a link to it was proven
+    std::string summary;
+
+    bool operator==(const Verdict&) const = default;
+};
+
+struct Host {
+    std::optional<std::string> kernel_release;
+    std::optional<std::string> preemption;  // none | voluntary | full | ...
+    std::optional<int64_t> watchdog;        // kernel.watchdog
+    std::optional<int64_t> softlockup_panic;
+    std::optional<int64_t> hung_task_timeout_secs;
+    std::optional<int64_t> hung_task_panic;
+    std::optional<std::string> taint;  // taint flag letters as printed ("" = not tainted)
+    std::optional<std::vector<std::string>> out_of_tree_modules;
+
+    bool operator==(const Host&) const = default;
+};
+
+struct Incident {
+    std::string id;
+    std::optional<std::string> boot_id;
+    uint64_t seq = 0;
+    std::optional<std::string> detected_at;  // ISO 8601 UTC, "2025-11-25T06:51:00Z"
+    Trigger trigger = Trigger::hung_task;
+    std::vector<Victim> victims;
+    std::vector<Hop> chain;
+    Verdict verdict;
+    Host host;
+    // Extras.
+    std::string source;     // where it came from: "kmsg", "log:PATH", "netlink"
+    int64_t repeats = 1;    // kernel reports coalesced into this incident
+    bool panicked = false;  // a "Kernel panic - not syncing: hung_task: ..." followed
+    std::optional<double> first_seen_uptime_s;  // kernel timestamp of the first report
+    std::optional<double> last_seen_uptime_s;   // ... and of the latest one
+
+    bool operator==(const Incident&) const = default;
+};
+
+Json to_json(const Incident& incident);
+Json to_json(const std::vector<Incident>& incidents);
+
+// Strict reading: every design.md field must be present (null where unknown is allowed)
+// and of the right type.  Errors name the field path, e.g. "victims[0].pid".
+Result<Incident> incident_from_json(const Json& j);
+Result<std::vector<Incident>> incidents_from_json(const Json& j);
+
+// Parses JSON text; errors carry `where` (usually the file name) in front.
+Result<std::vector<Incident>> incidents_from_text(std::string_view text, const std::string& where);
+
+// Serialises JSON; invalid UTF-8 (possible in a corrupted log) is replaced, never thrown.
+std::string dump_json(const Json& j, int indent = 2);
+
+// Replaces invalid UTF-8 sequences with '?'.
+std::string sanitize_utf8(std::string_view s);
+
+// Identity used to coalesce reports and to find an incident again in the store: the same
+// boot, trigger and first victim (pid + comm).  When the boot id is unknown, the kernel
+// release and the first report's timestamp stand in for it.
+std::string incident_key(const Incident& incident);
+
+// Folds a newer view of the same incident (same key) into an existing one: keeps the
+// existing id/seq/detected_at, takes maxima of counters and times, keeps the first full
+// stack, and ORs `panicked`.
+Incident merge_incident(const Incident& existing, const Incident& update);
+
+// Function name of a printed frame: "flush_work+0x12c/0x1e0 [mod]" -> "flush_work".
+std::string frame_function(std::string_view frame);
+// Module of a printed frame: "acme_sync+0x33/0x60 [acme_drv]" -> "acme_drv".
+std::optional<std::string> frame_module(std::string_view frame);
+// Where the victim waits: the first frame above the scheduler and the generic wait
+// helpers (schedule, wait_for_completion, ...), e.g. "__flush_work" or "__mutex_lock".
+std::optional<std::string> blocked_in(const Victim& victim);
+
+// Current time as ISO 8601 UTC (seconds precision) and validation of such strings.
+std::string iso8601_utc(int64_t unix_seconds);
+// Accepts "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS][Z]"; returns the canonical
+// "YYYY-MM-DDTHH:MM:SSZ" form, or nullopt.
+std::optional<std::string> normalize_iso8601(std::string_view s);
+
+}  // namespace hungtask

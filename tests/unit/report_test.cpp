@@ -1,0 +1,140 @@
+#include "report.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "kernel_log.hpp"
+#include "test_util.hpp"
+
+namespace hungtask {
+namespace {
+
+constexpr const char* kBoot = "6f1d7c3a-1111-4a4a-9b9b-0123456789ab";
+
+// What the finished product should say about the seed case: the chain hop by hop.
+Incident seed_like_incident() {
+    Incident in;
+    in.id = "6f1d7c3a-3";
+    in.boot_id = kBoot;
+    in.seq = 3;
+    in.detected_at = "2025-11-25T06:51:08Z";
+    Victim v;
+    v.pid = 1;
+    v.comm = "systemd";
+    v.state = "D";
+    v.blocked_s = 122;
+    v.syscall = "rmdir";
+    v.ppid = 0;
+    v.stack = {"__schedule+0x34d/0x9e0",          "schedule+0x5a/0xd0",
+               "schedule_timeout+0x118/0x150",    "__wait_for_common+0x90/0x1d0",
+               "__flush_work.isra.0+0x1a8/0x290", "cgroup_rmdir+0x3c/0x120"};
+    in.victims.push_back(v);
+    in.chain = {
+        Hop{"task", true, {{"pid", 1}, {"comm", "systemd"}, {"state", "D"}}},
+        Hop{"flush_work",
+            true,
+            {{"barrier", "verified (barrier.task == victim)"},
+             {"work_func", "css_release_work_fn"}}},
+        Hop{"worker",
+            true,
+            {{"comm", "kworker/3:2"}, {"pid", 211}, {"state", "R"}, {"on_cpu", false}}},
+        Hop{"cpu",
+            true,
+            {{"cpu", 3},
+             {"curr", "lo_poll"},
+             {"curr_pid", 1234},
+             {"runtime_s", 1038},
+             {"nvcsw", 1}}},
+    };
+    in.verdict.kind = VerdictKind::runqueue_starvation;
+    in.verdict.culprit = Culprit{1234, "lo_poll", "lo_poll_thread", "lo_vendor"};
+    in.verdict.summary =
+        "kworker/3:2 must run the flushed work but CPU 3 is held by lo_poll (lo_vendor), which "
+        "ran 1038 s with 1 voluntary switch on a kernel without preemption";
+    in.host.kernel_release = "6.1.0-56-amd64";
+    in.host.preemption = "none";
+    in.host.watchdog = 0;
+    in.host.softlockup_panic = 0;
+    in.host.hung_task_timeout_secs = 120;
+    in.host.hung_task_panic = 1;
+    in.host.taint = "O";
+    in.host.out_of_tree_modules = std::vector<std::string>{"lo_vendor"};
+    in.source = "netlink";
+    in.panicked = true;
+    in.first_seen_uptime_s = 1180.25;
+    in.last_seen_uptime_s = 1180.25;
+    return in;
+}
+
+std::vector<Incident> golden_set() {
+    auto parsed = parse_kernel_log(test::fixture("logs/hung-6.1-console.log"),
+                                   LogContext{"log:hung-6.1-console.log", kBoot});
+    EXPECT_EQ(parsed.size(), 2u);
+    parsed[0].detected_at = "2025-11-25T06:40:09Z";
+    parsed[1].detected_at = "2025-11-25T06:40:09Z";
+    parsed.push_back(seed_like_incident());
+    return parsed;
+}
+
+TEST(Report, ListIsNewestFirst) {
+    std::ostringstream out;
+    TextReport(out).write_list(golden_set());
+    test::expect_golden("golden/report-list.txt", out.str());
+    // Independent of the golden file: the newest (seed-like) comes first.
+    std::string text = out.str();
+    EXPECT_LT(text.find("6f1d7c3a-3"), text.find("6f1d7c3a-2"));
+    EXPECT_LT(text.find("6f1d7c3a-2"), text.find("6f1d7c3a-1"));
+    EXPECT_NE(text.find("lo_poll[1234] in lo_poll_thread [lo_vendor]"), std::string::npos);
+}
+
+TEST(Report, IncidentWithChainInFull) {
+    std::ostringstream out;
+    TextReport(out).write_incident(seed_like_incident());
+    test::expect_golden("golden/report-incident-chain.txt", out.str());
+    std::string text = out.str();
+    EXPECT_NE(text.find("Verdict:   runqueue_starvation: kworker/3:2 must run"), std::string::npos);
+    EXPECT_NE(text.find("  4. cpu cpu=3 curr=lo_poll"), std::string::npos);
+    EXPECT_NE(text.find("out-of-tree modules:    lo_vendor"), std::string::npos);
+}
+
+TEST(Report, KernelReportOnlyIncidentSaysWhatIsUnknown) {
+    std::ostringstream out;
+    TextReport(out).write_incident(golden_set()[0]);
+    test::expect_golden("golden/report-incident-kernel.txt", out.str());
+    std::string text = out.str();
+    EXPECT_NE(text.find("Culprit:   none proven"), std::string::npos);
+    EXPECT_NE(text.find("Chain: none captured"), std::string::npos);
+    EXPECT_NE(text.find("Syscall:    write"), std::string::npos);
+    EXPECT_NE(text.find("kernel.watchdog:        0"), std::string::npos);
+    EXPECT_NE(text.find("softlockup_panic:       unknown"), std::string::npos);
+    EXPECT_NE(text.find("(4 unreliable \"?\" frames left out"), std::string::npos);
+}
+
+TEST(Report, JsonIsTheDesignArray) {
+    std::ostringstream out;
+    JsonReport(out).write_list(golden_set());
+    test::expect_golden("json/report.json", out.str());
+    Json j = Json::parse(out.str());
+    ASSERT_TRUE(j.is_array());
+    ASSERT_EQ(j.size(), 3u);
+    EXPECT_EQ(j[0]["id"], "6f1d7c3a-3");
+    EXPECT_EQ(j[0]["verdict"]["culprit"]["module"], "lo_vendor");
+
+    std::ostringstream one;
+    JsonReport(one).write_incident(seed_like_incident());
+    Json j1 = Json::parse(one.str());
+    ASSERT_TRUE(j1.is_array()) << "one incident is still an array";
+    EXPECT_EQ(j1.size(), 1u);
+}
+
+TEST(Report, NewestFirstPutsUnknownTimesLast) {
+    auto set = golden_set();
+    set[0].detected_at.reset();
+    auto sorted = newest_first(set);
+    EXPECT_EQ(sorted.back().id, set[0].id);
+    EXPECT_EQ(sorted.front().id, "6f1d7c3a-3");
+}
+
+}  // namespace
+}  // namespace hungtask
