@@ -144,7 +144,7 @@ int run_daemon(const RunOptions& opts, std::ostream& err) {
                     at = wall - (mono - *in.first_seen_uptime_s);
                 in.detected_at = iso8601_utc(int64_t(at));
             }
-            fill_host(in.host, read_host_facts(opts.host_root));
+            fill_host(in.host, read_host_facts(opts.host_root), !in.capture.is_null());
             auto r = store->upsert(in);
             if (!r) {
                 err << "hungtaskd: error: storing incident: " << r.error().to_string()

@@ -101,12 +101,23 @@ Host read_host_facts(const std::string& root) {
     return h;
 }
 
-void fill_host(Host& into, const Host& live) {
+void fill_host(Host& into, const Host& live, bool captured_at_detection) {
     auto fill = [](auto& dst, const auto& src) {
         if (!dst)
             dst = src;
     };
     fill(into.kernel_release, live.kernel_release);
+    if (captured_at_detection) {
+        // hungtask.ko read these at detection: later live values only fill gaps.
+        fill(into.preemption, live.preemption);
+        fill(into.watchdog, live.watchdog);
+        fill(into.softlockup_panic, live.softlockup_panic);
+        fill(into.hung_task_timeout_secs, live.hung_task_timeout_secs);
+        fill(into.hung_task_panic, live.hung_task_panic);
+        fill(into.taint, live.taint);
+        fill(into.out_of_tree_modules, live.out_of_tree_modules);
+        return;
+    }
     // Live sysctls are read at detection time: they beat boot-time command line evidence.
     if (live.preemption)
         into.preemption = live.preemption;

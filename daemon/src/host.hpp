@@ -18,7 +18,7 @@ std::string taint_letters(uint64_t mask);
 
 // Fills the unknown fields of `into` from `live`; fields the kernel log already gave
 // (release, taint) are kept.
-void fill_host(Host& into, const Host& live);
+void fill_host(Host& into, const Host& live, bool captured_at_detection = false);
 
 // /proc/sys/kernel/random/boot_id without the newline, or nullopt.
 std::optional<std::string> read_boot_id(const std::string& root = "");

@@ -181,6 +181,9 @@ Victim read_victim(Reader& r, const Json& j, const std::string& path) {
     v.ppid = r.opt_int(j, path, "ppid", false);
     v.workqueue = r.opt_str(j, path, "workqueue", false);
     v.stack_unreliable = r.str_array(j, path, "stack_unreliable", false);
+    v.path = r.opt_str(j, path, "path", false);
+    v.cgroup = r.opt_str(j, path, "cgroup", false);
+    v.cpu = r.opt_int(j, path, "cpu", false);
     return v;
 }
 
@@ -245,6 +248,7 @@ Host read_host(Reader& r, const Json& j, const std::string& path) {
     h.softlockup_panic = r.opt_int(j, path, "softlockup_panic");
     h.hung_task_timeout_secs = r.opt_int(j, path, "hung_task_timeout_secs");
     h.hung_task_panic = r.opt_int(j, path, "hung_task_panic");
+    h.watchdog_thresh = r.opt_int(j, path, "watchdog_thresh", false);
     h.taint = r.opt_str(j, path, "taint");
     const Json* m = r.member(j, path, "out_of_tree_modules", true);
     if (m && !m->is_null()) {
@@ -340,6 +344,12 @@ Json to_json(const Incident& in) {
             {"workqueue", opt(v.workqueue)},
             {"stack_unreliable", v.stack_unreliable},
         };
+        if (v.path)
+            jv["path"] = *v.path;
+        if (v.cgroup)
+            jv["cgroup"] = *v.cgroup;
+        if (v.cpu)
+            jv["cpu"] = *v.cpu;
         victims.push_back(std::move(jv));
     }
     Json chain = Json::array();
@@ -381,6 +391,7 @@ Json to_json(const Incident& in) {
           {"softlockup_panic", opt(in.host.softlockup_panic)},
           {"hung_task_timeout_secs", opt(in.host.hung_task_timeout_secs)},
           {"hung_task_panic", opt(in.host.hung_task_panic)},
+          {"watchdog_thresh", opt(in.host.watchdog_thresh)},
           {"taint", opt(in.host.taint)},
           {"out_of_tree_modules", std::move(oot)}}},
         {"source", in.source},
@@ -388,6 +399,7 @@ Json to_json(const Incident& in) {
         {"panicked", in.panicked},
         {"first_seen_uptime_s", opt(in.first_seen_uptime_s)},
         {"last_seen_uptime_s", opt(in.last_seen_uptime_s)},
+        {"capture", in.capture},
     };
 }
 
@@ -452,6 +464,12 @@ Result<Incident> incident_from_json(const Json& j) {
     in.panicked = r.boolean(j, root, "panicked", false, false);
     in.first_seen_uptime_s = r.opt_double(j, root, "first_seen_uptime_s");
     in.last_seen_uptime_s = r.opt_double(j, root, "last_seen_uptime_s");
+    if (const Json* c = r.member(j, root, "capture", false); c && !c->is_null()) {
+        if (!c->is_object())
+            r.fail("capture", "expected an object or null");
+        else
+            in.capture = *c;
+    }
     if (r.error)
         return *r.error;
     return in;
@@ -574,7 +592,15 @@ Incident merge_incident(const Incident& existing, const Incident& update) {
             v.ppid = u.ppid;
         if (!v.workqueue)
             v.workqueue = u.workqueue;
+        if (!v.path)
+            v.path = u.path;
+        if (!v.cgroup)
+            v.cgroup = u.cgroup;
+        if (!v.cpu)
+            v.cpu = u.cpu;
     }
+    if (out.capture.is_null())
+        out.capture = update.capture;
     // A later report may carry a chain or verdict the first one lacked.
     if (out.chain.empty() && !update.chain.empty())
         out.chain = update.chain;
@@ -592,6 +618,7 @@ Incident merge_incident(const Incident& existing, const Incident& update) {
     fill(out.host.softlockup_panic, update.host.softlockup_panic);
     fill(out.host.hung_task_timeout_secs, update.host.hung_task_timeout_secs);
     fill(out.host.hung_task_panic, update.host.hung_task_panic);
+    fill(out.host.watchdog_thresh, update.host.watchdog_thresh);
     fill(out.host.taint, update.host.taint);
     fill(out.host.out_of_tree_modules, update.host.out_of_tree_modules);
     return out;

@@ -45,6 +45,10 @@ struct Victim {
     std::optional<int64_t> ppid;
     std::optional<std::string> workqueue;       // "Workqueue: NAME FUNC" for kworkers
     std::vector<std::string> stack_unreliable;  // "? " frames: stale stack words, hints only
+    // Captured by hungtask.ko (absent from kernel-report-only incidents).
+    std::optional<std::string> path;    // path argument, from the kernel's struct filename
+    std::optional<std::string> cgroup;  // default-hierarchy cgroup path
+    std::optional<int64_t> cpu;         // task_cpu() at capture
 
     bool operator==(const Victim&) const = default;
 };
@@ -83,6 +87,7 @@ struct Host {
     std::optional<int64_t> softlockup_panic;
     std::optional<int64_t> hung_task_timeout_secs;
     std::optional<int64_t> hung_task_panic;
+    std::optional<int64_t> watchdog_thresh;
     std::optional<std::string> taint;  // taint flag letters as printed ("" = not tainted)
     std::optional<std::vector<std::string>> out_of_tree_modules;
 
@@ -105,6 +110,9 @@ struct Incident {
     bool panicked = false;  // a "Kernel panic - not syncing: hung_task: ..." followed
     std::optional<double> first_seen_uptime_s;  // kernel timestamp of the first report
     std::optional<double> last_seen_uptime_s;   // ... and of the latest one
+    // hungtask.ko's own record of the capture (seq in the module ring, capture cost, kmsg
+    // format version); null for incidents known only from the kernel's report.
+    Json capture = nullptr;
 
     bool operator==(const Incident&) const = default;
 };

@@ -581,6 +581,7 @@ std::vector<Incident> KernelLogFeeder::complete_report() {
     const Victim& v = in.victims[0];
     std::string key = std::to_string(boot_ordinal_) + "|" + std::to_string(v.pid) + "|" + v.comm;
     auto it = by_key_.find(key);
+    bool same_pass = module_pass_.erase(key) > 0;
     if (it == by_key_.end()) {
         in.seq = next_seq_++;
         in.id = boot_prefix(ctx_.boot_id) + "-" + std::to_string(in.seq);
@@ -591,7 +592,7 @@ std::vector<Incident> KernelLogFeeder::complete_report() {
     } else {
         Incident& ex = incidents_[it->second];
         Incident merged = merge_incident(ex, in);
-        merged.repeats = ex.repeats + 1;
+        merged.repeats = same_pass ? ex.repeats : ex.repeats + 1;
         merged.last_seen_uptime_s = r.ts ? r.ts : ex.last_seen_uptime_s;
         ex = std::move(merged);
         refresh_summary(ex);
@@ -650,9 +651,44 @@ std::vector<Incident> KernelLogFeeder::on_panic(const LogLine& line) {
     return changed;
 }
 
+std::vector<Incident> KernelLogFeeder::on_module_incident(Incident in) {
+    std::vector<Incident> changed;
+    if (!in.boot_id)
+        in.boot_id = ctx_.boot_id;
+    in.source = ctx_.source;
+    if (in.victims.empty())
+        return changed;
+    const Victim& v = in.victims[0];
+    std::string key = std::to_string(boot_ordinal_) + "|" + std::to_string(v.pid) + "|" + v.comm;
+    module_pass_[key] = true;
+    auto it = by_key_.find(key);
+    if (it == by_key_.end()) {
+        in.seq = next_seq_++;
+        in.id = boot_prefix(in.boot_id) + "-" + std::to_string(in.seq);
+        by_key_[key] = incidents_.size();
+        incidents_.push_back(std::move(in));
+        changed.push_back(incidents_.back());
+    } else {
+        // The module came after the kernel's first report (loaded late): its chain wins.
+        Incident& ex = incidents_[it->second];
+        Incident merged = merge_incident(in, ex);
+        merged.id = ex.id;
+        merged.seq = ex.seq;
+        merged.repeats = ex.repeats + 1;
+        ex = std::move(merged);
+        changed.push_back(ex);
+    }
+    return changed;
+}
+
 std::vector<Incident> KernelLogFeeder::handle_idle_line(const LogLine& line) {
     std::vector<Incident> changed;
     std::string_view msg = line.msg;
+    if (msg.find(kModuleRecordPrefix) != std::string_view::npos) {
+        if (auto in = module_records_.push(msg))
+            return on_module_incident(std::move(*in));
+        return changed;
+    }
     if (auto victim = match_info_line(msg)) {
         pending_ = PendingReport{};
         pending_->victim = std::move(*victim);

@@ -26,7 +26,9 @@
 //   [6.12 only, when hung_task_warnings runs out]
 //   Future hung task reports are suppressed, see sysctl kernel.hung_task_warnings
 //
-// and "Kernel panic - not syncing: hung_task: blocked tasks" (panic() after the pass).
+// and "Kernel panic - not syncing: hung_task: blocked tasks" (panic() after the pass),
+// and hungtask.ko's own records ("hungtask: v1 seq=..."; kmsg_record.hpp), printed by its
+// probe just before the kernel's report of the same task: they carry the chain.
 //
 // Accepted line forms: console/serial ("[   12.345678] msg"), dmesg with or without
 // timestamps, /dev/kmsg records ("6,1234,5678901,-;msg" plus " KEY=value" dictionary
@@ -43,6 +45,7 @@
 #include <vector>
 
 #include "incident.hpp"
+#include "kmsg_record.hpp"
 
 namespace hungtask {
 
@@ -107,6 +110,7 @@ class KernelLogFeeder {
     std::vector<Incident> handle_idle_line(const LogLine& line);
     bool absorb_report_line(const LogLine& line);
     std::vector<Incident> on_panic(const LogLine& line);
+    std::vector<Incident> on_module_incident(Incident in);
     void start_new_boot();
     void note_boot_facts(const std::string& msg);
     void refresh_summary(Incident& in) const;
@@ -115,6 +119,10 @@ class KernelLogFeeder {
     std::optional<PendingReport> pending_;
     std::vector<Incident> incidents_;
     std::map<std::string, size_t> by_key_;  // coalescing key -> index in incidents_
+    // hungtask.ko's records, and the keys whose module record came in this detector pass:
+    // the kernel's own report that follows in the same pass is not a repeat.
+    ModuleRecordAssembler module_records_;
+    std::map<std::string, bool> module_pass_;
     BootFacts boot_;
     int boot_ordinal_ = 0;
     bool boot_has_lines_ = false;

@@ -5,6 +5,8 @@
 #include <iomanip>
 #include <sstream>
 
+#include "explain.hpp"
+
 namespace hungtask {
 
 namespace {
@@ -66,6 +68,93 @@ std::string taint_text(const std::optional<std::string>& taint) {
     if (taint->find('O') != std::string::npos)
         s += " (O: out-of-tree module loaded)";
     return s;
+}
+
+std::string ms(const Json& ns) {
+    if (!ns.is_number())
+        return "?";
+    char buf[32];
+    double v = ns.get<double>() / 1e6;
+    if (v >= 1000)
+        std::snprintf(buf, sizeof(buf), "%.1f s", v / 1000);
+    else
+        std::snprintf(buf, sizeof(buf), "%.1f ms", v);
+    return buf;
+}
+
+std::string text(const Json& j, const char* key) {
+    if (!j.is_object() || !j.contains(key) || j[key].is_null())
+        return "?";
+    return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
+}
+
+std::string sym(const Json& j, const char* fn, const char* mod) {
+    std::string s = text(j, fn);
+    if (j.is_object() && j.contains(mod) && j[mod].is_string())
+        s += " [" + j[mod].get<std::string>() + "]";
+    return s;
+}
+
+std::string task_line(const Json& t) {
+    std::string s = text(t, "comm") + " (pid " + text(t, "pid") + ", CPU " + text(t, "cpu") +
+                    ", state " + text(t, "state");
+    if (t.is_object() && t.value("kthread", false))
+        s += ", kthread " + sym(t, "function", "module");
+    return s + ")";
+}
+
+// One hop, in words first, then its evidence.
+void render_hop(std::ostream& out, size_t n, const Hop& h) {
+    const Json& f = h.fields;
+    out << "  " << n << ". " << h.kind << (h.verified ? " (verified)" : " [unverified]");
+    if (h.kind == "flush_work") {
+        out << ": waits for work " << sym(f, "target_function", "target_module") << " ("
+            << text(f, "target_state") << ") on workqueue " << text(f, "workqueue") << ", pool "
+            << text(f, "pool_id") << " of CPU " << text(f, "pool_cpu") << "\n";
+        out << "       barrier " << text(f, "barrier") << ", pwq " << text(f, "pwq") << ", pool "
+            << text(f, "pool");
+        if (f.contains("executing_pid") && f["executing_pid"].is_number())
+            out << ", executing worker pid " << f["executing_pid"].get<int64_t>();
+        out << "\n";
+    } else if (h.kind == "worker") {
+        const Json& t = f.contains("task") ? f["task"] : Json();
+        out << ": " << task_line(t)
+            << (f.value("runs_target", false) ? " runs the work" : " must run it") << "\n";
+        out << "       on CPU now: " << (t.is_object() && t.value("on_cpu", false) ? "yes" : "no")
+            << ", on a runqueue: " << (t.is_object() && t.value("on_rq", false) ? "yes" : "no")
+            << ", waiting " << ms(t.is_object() ? t["queued_ns"] : Json()) << ", last ran "
+            << ms(t.is_object() ? t["since_arrival_ns"] : Json()) << " ago\n";
+    } else if (h.kind == "cpu") {
+        const Json& hog = f.contains("hog") ? f["hog"] : Json();
+        out << ": CPU " << text(f, "cpu") << " is held by " << task_line(hog) << "\n";
+        if (hog.is_object())
+            out << "       on the CPU for " << ms(hog["since_arrival_ns"]) << ", runtime "
+                << ms(hog["runtime_ns"]) << ", voluntary switches " << text(hog, "nvcsw")
+                << ", involuntary " << text(hog, "nivcsw") << ", policy " << text(hog, "policy")
+                << " prio " << text(hog, "prio") << "\n";
+        if (f.contains("hog_stack") && f["hog_stack"].is_array() && !f["hog_stack"].empty()) {
+            out << "       where it runs (stack taken on CPU " << text(f, "cpu") << "):\n";
+            for (const auto& fr : f["hog_stack"])
+                out << "         " << (fr.is_string() ? fr.get<std::string>() : fr.dump()) << "\n";
+        } else if (f.contains("stack_note") && f["stack_note"].is_string()) {
+            out << "       no stack: " << f["stack_note"].get<std::string>() << "\n";
+        }
+        if (f.contains("runq") && f["runq"].is_array() && !f["runq"].empty()) {
+            out << "       waiting in its runqueue (" << text(f, "runq_total") << "):";
+            for (const auto& w : f["runq"])
+                out << " " << text(w, "comm") << "[" << text(w, "pid") << "] " << ms(w["queued_ns"])
+                    << ";";
+            if (f.value("runq_truncated", false))
+                out << " (list cut at the walk limit)";
+            out << "\n";
+        }
+    } else {
+        for (auto it = f.begin(); it != f.end(); ++it)
+            out << " " << it.key() << "=" << json_scalar(it.value());
+        out << "\n";
+    }
+    if (f.contains("reason") && f["reason"].is_string())
+        out << "       note: " << f["reason"].get<std::string>() << "\n";
 }
 
 }  // namespace
@@ -147,13 +236,8 @@ void TextReport::write_incident(const Incident& in) {
         out_ << "\nChain: none captured\n";
     } else {
         out_ << "\nChain (victim first):\n";
-        for (size_t i = 0; i < in.chain.size(); i++) {
-            const Hop& h = in.chain[i];
-            out_ << "  " << (i + 1) << ". " << h.kind << (h.verified ? "" : " [unverified]");
-            for (auto it = h.fields.begin(); it != h.fields.end(); ++it)
-                out_ << " " << it.key() << "=" << json_scalar(it.value());
-            out_ << "\n";
-        }
+        for (size_t i = 0; i < in.chain.size(); i++)
+            render_hop(out_, i + 1, in.chain[i]);
     }
 
     const Host& h = in.host;
@@ -175,6 +259,12 @@ void TextReport::write_incident(const Incident& in) {
             out_ << (i ? ", " : "") << (*h.out_of_tree_modules)[i];
     }
     out_ << "\n";
+    auto implications = host_implications(h);
+    if (!implications.empty()) {
+        out_ << "\nWhat the host context implies:\n";
+        for (const auto& line : implications)
+            out_ << "  - " << line << "\n";
+    }
 }
 
 void JsonReport::write_list(const std::vector<Incident>& incidents) {

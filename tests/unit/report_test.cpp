@@ -30,22 +30,64 @@ Incident seed_like_incident() {
                "schedule_timeout+0x118/0x150",    "__wait_for_common+0x90/0x1d0",
                "__flush_work.isra.0+0x1a8/0x290", "cgroup_rmdir+0x3c/0x120"};
     in.victims.push_back(v);
+    // Hops as hungtask.ko's kmsg record v1 gives them (kmsg_record.cpp).
     in.chain = {
-        Hop{"task", true, {{"pid", 1}, {"comm", "systemd"}, {"state", "D"}}},
         Hop{"flush_work",
             true,
-            {{"barrier", "verified (barrier.task == victim)"},
-             {"work_func", "css_release_work_fn"}}},
+            {{"reason", nullptr},
+             {"barrier", "ffffd38800417af0"},
+             {"pwq", "ffff8ec99f337900"},
+             {"pool", "ffff8ec99f331640"},
+             {"pool_cpu", 3},
+             {"pool_id", 6},
+             {"workqueue", "events"},
+             {"target", "ffffffffc0376020"},
+             {"target_state", "pending"},
+             {"target_function", "css_release_work_fn"},
+             {"target_module", nullptr},
+             {"executing_pid", nullptr}}},
         Hop{"worker",
             true,
-            {{"comm", "kworker/3:2"}, {"pid", 211}, {"state", "R"}, {"on_cpu", false}}},
+            {{"reason", nullptr},
+             {"pool_member", true},
+             {"runs_target", false},
+             {"task",
+              {{"pid", 211},
+               {"comm", "kworker/3:2"},
+               {"state", "R"},
+               {"cpu", 3},
+               {"on_cpu", false},
+               {"on_rq", true},
+               {"kthread", true},
+               {"function", "worker_thread"},
+               {"module", nullptr},
+               {"queued_ns", 121000000000},
+               {"since_arrival_ns", 122000000000}}}}},
         Hop{"cpu",
             true,
-            {{"cpu", 3},
-             {"curr", "lo_poll"},
-             {"curr_pid", 1234},
-             {"runtime_s", 1038},
-             {"nvcsw", 1}}},
+            {{"reason", nullptr},
+             {"cpu", 3},
+             {"hog",
+              {{"pid", 1234},
+               {"comm", "lo_poll"},
+               {"state", "R"},
+               {"cpu", 3},
+               {"kthread", true},
+               {"function", "lo_poll_thread"},
+               {"module", "lo_vendor"},
+               {"since_arrival_ns", 1038000000000},
+               {"runtime_ns", 1038000000000},
+               {"nvcsw", 1},
+               {"nivcsw", 0},
+               {"policy", 0},
+               {"prio", 120}}},
+             {"hog_stack", Json::array({"lo_poll_thread+0x5e/0x7f [lo_vendor]"})},
+             {"runq", Json::array({{{"pid", 211},
+                                    {"comm", "kworker/3:2"},
+                                    {"state", "R"},
+                                    {"queued_ns", 121000000000}}})},
+             {"runq_total", 1},
+             {"runq_truncated", false}}},
     };
     in.verdict.kind = VerdictKind::runqueue_starvation;
     in.verdict.culprit = Culprit{1234, "lo_poll", "lo_poll_thread", "lo_vendor"};
@@ -94,7 +136,11 @@ TEST(Report, IncidentWithChainInFull) {
     test::expect_golden("golden/report-incident-chain.txt", out.str());
     std::string text = out.str();
     EXPECT_NE(text.find("Verdict:   runqueue_starvation: kworker/3:2 must run"), std::string::npos);
-    EXPECT_NE(text.find("  4. cpu cpu=3 curr=lo_poll"), std::string::npos);
+    EXPECT_NE(text.find("  3. cpu (verified): CPU 3 is held by lo_poll (pid 1234, CPU 3, state R, "
+                        "kthread lo_poll_thread [lo_vendor])"),
+              std::string::npos);
+    EXPECT_NE(text.find("waits for work css_release_work_fn (pending) on workqueue events"),
+              std::string::npos);
     EXPECT_NE(text.find("out-of-tree modules:    lo_vendor"), std::string::npos);
 }
 

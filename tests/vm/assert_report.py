@@ -55,6 +55,8 @@ def main():
             fail(msgs, f"victim state is {victim.get('state')!r}, expected 'D'")
         if not isinstance(victim.get("pid"), int) or victim["pid"] <= 1:
             fail(msgs, f"victim pid {victim.get('pid')!r} is not a user pid")
+        if "path" in ev and victim.get("path") != ev["path"]:
+            fail(msgs, f"victim path is {victim.get('path')!r}, expected {ev['path']!r}")
         if "syscall" in ev and victim.get("syscall") != ev["syscall"]:
             fail(msgs, f"victim syscall is {victim.get('syscall')!r}, expected {ev['syscall']!r}")
         stack = " ".join(victim.get("stack") or [])
@@ -81,6 +83,24 @@ def main():
         it = iter(kinds)
         if not all(k in it for k in want):
             fail(msgs, f"chain kinds {kinds} do not hold {want} in order")
+    hops = {h.get("kind"): h for h in inc.get("chain") or []}
+    if "flush_work" in parts:
+        f = hops.get("flush_work") or {}
+        for k, want in exp["flush_work"].items():
+            if f.get(k) != want:
+                fail(msgs, f"flush_work.{k} is {f.get(k)!r}, expected {want!r}")
+        if not f.get("verified"):
+            fail(msgs, f"flush_work hop not verified: {f.get('reason')!r}")
+    if "worker" in parts:
+        w = hops.get("worker") or {}
+        task = w.get("task") or {}
+        for k, want in exp["worker"].items():
+            got = w.get(k, task.get(k))
+            if got != want:
+                fail(msgs, f"worker {k} is {got!r}, expected {want!r}")
+        f = hops.get("flush_work") or {}
+        if f.get("target_state") == "running" and f.get("executing_pid") != task.get("pid"):
+            fail(msgs, f"running target: executing_pid {f.get('executing_pid')} is not the worker {task.get('pid')}")
     if "host" in parts:
         host = inc.get("host") or {}
         for k, want in (exp.get("host") or {}).items():

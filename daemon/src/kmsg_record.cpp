@@ -1,0 +1,287 @@
+#include "kmsg_record.hpp"
+
+#include <charconv>
+
+#include "explain.hpp"
+#include "host.hpp"
+#include "syscalls.hpp"
+
+namespace hungtask {
+namespace {
+
+std::optional<int64_t> to_int(const std::string& s, int base = 10) {
+    std::string_view v = s;
+    bool neg = false;
+    if (base == 16 && v.starts_with("0x"))
+        v.remove_prefix(2);
+    if (base == 10 && v.starts_with("-")) {
+        neg = true;
+        v.remove_prefix(1);
+    }
+    uint64_t n = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n, base);
+    if (ec != std::errc() || p != v.data() + v.size() || v.empty())
+        return std::nullopt;
+    return neg ? -int64_t(n) : int64_t(n);
+}
+
+std::optional<int64_t> field_int(const ModuleRecordLine& l, const char* key, int base = 10) {
+    auto it = l.fields.find(key);
+    return it == l.fields.end() ? std::nullopt : to_int(it->second, base);
+}
+
+std::optional<std::string> field_str(const ModuleRecordLine& l, const char* key) {
+    auto it = l.fields.find(key);
+    if (it == l.fields.end() || it->second.empty())
+        return std::nullopt;
+    return it->second;
+}
+
+Json opt_json(const std::optional<int64_t>& v) {
+    return v ? Json(*v) : Json(nullptr);
+}
+Json opt_json(const std::optional<std::string>& v) {
+    return v ? Json(*v) : Json(nullptr);
+}
+
+// "%ps"/"%pS" output -> function and module; "0x0" (no symbol) -> nulls.
+void put_symbol(Json& out, const std::optional<std::string>& sym, const char* fn_key,
+                const char* mod_key) {
+    if (!sym || sym->starts_with("0x")) {
+        out[fn_key] = nullptr;
+        out[mod_key] = nullptr;
+        return;
+    }
+    out[fn_key] = frame_function(*sym);
+    out[mod_key] = opt_json(frame_module(*sym));
+}
+
+Json task_json(const ModuleRecordLine& l) {
+    Json t = Json::object();
+    t["pid"] = opt_json(field_int(l, "pid"));
+    t["tgid"] = opt_json(field_int(l, "tgid"));
+    t["comm"] = opt_json(field_str(l, "comm"));
+    t["state"] = opt_json(field_str(l, "state"));
+    t["cpu"] = opt_json(field_int(l, "cpu"));
+    t["on_cpu"] = field_int(l, "on_cpu").value_or(0) != 0;
+    t["on_rq"] = field_int(l, "on_rq").value_or(0) != 0;
+    t["policy"] = opt_json(field_int(l, "policy"));
+    t["prio"] = opt_json(field_int(l, "prio"));
+    t["kthread"] = field_int(l, "kthread").value_or(0) != 0;
+    t["runtime_ns"] = opt_json(field_int(l, "runtime_ns"));
+    t["since_arrival_ns"] = opt_json(field_int(l, "since_arrival_ns"));
+    t["queued_ns"] = opt_json(field_int(l, "queued_ns"));
+    t["run_delay_ns"] = opt_json(field_int(l, "run_delay_ns"));
+    t["nvcsw"] = opt_json(field_int(l, "nvcsw"));
+    t["nivcsw"] = opt_json(field_int(l, "nivcsw"));
+    put_symbol(t, t["kthread"].get<bool>() ? field_str(l, "fn") : std::nullopt, "function",
+               "module");
+    return t;
+}
+
+// The stack IPI's own frames come first; the holder's stack starts after its entry.
+void trim_ipi_frames(Json& stack) {
+    for (size_t i = 0; i < stack.size(); i++) {
+        if (frame_function(stack[i].get<std::string>()).starts_with("asm_sysvec_")) {
+            stack.erase(stack.begin(), stack.begin() + long(i) + 1);
+            return;
+        }
+    }
+}
+
+}  // namespace
+
+std::optional<ModuleRecordLine> parse_module_record_line(std::string_view msg) {
+    size_t start = msg.find(kModuleRecordPrefix);
+    if (start == std::string_view::npos)
+        return std::nullopt;
+    std::string_view s = msg.substr(start + kModuleRecordPrefix.size());
+    ModuleRecordLine out;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out.version);
+    if (ec != std::errc() || out.version < 1)
+        return std::nullopt;
+    s.remove_prefix(size_t(p - s.data()));
+    // Tokens: key=value, key="value with spaces", or a bare word (the record name).
+    while (!s.empty()) {
+        while (!s.empty() && s.front() == ' ')
+            s.remove_prefix(1);
+        if (s.empty())
+            break;
+        size_t eq = s.find_first_of("= ");
+        if (eq == std::string_view::npos || s[eq] == ' ') {
+            std::string_view word = s.substr(0, eq);
+            if (out.record.empty())
+                out.record = std::string(word);
+            s.remove_prefix(eq == std::string_view::npos ? s.size() : eq);
+            continue;
+        }
+        std::string key(s.substr(0, eq));
+        s.remove_prefix(eq + 1);
+        std::string value;
+        if (!s.empty() && s.front() == '"') {
+            size_t close = s.find('"', 1);
+            if (close == std::string_view::npos)
+                return std::nullopt;  // cut line
+            value = std::string(s.substr(1, close - 1));
+            s.remove_prefix(close + 1);
+        } else {
+            size_t sp = s.find(' ');
+            value = std::string(s.substr(0, sp));
+            s.remove_prefix(sp == std::string_view::npos ? s.size() : sp);
+        }
+        if (key == "seq" && out.seq == 0) {
+            auto n = to_int(value);
+            if (!n || *n <= 0)
+                return std::nullopt;
+            out.seq = uint64_t(*n);
+            continue;
+        }
+        out.fields[key] = value;
+    }
+    if (out.seq == 0 || out.record.empty())
+        return std::nullopt;
+    return out;
+}
+
+void ModuleRecordAssembler::reset() {
+    current_.reset();
+    hop_ = nullptr;
+    seq_ = 0;
+}
+
+std::optional<Incident> ModuleRecordAssembler::push(std::string_view msg) {
+    auto line = parse_module_record_line(msg);
+    if (!line || line->version != 1)
+        return std::nullopt;
+    const ModuleRecordLine& l = *line;
+    if (l.record == "begin") {
+        if (current_)
+            dropped_++;
+        reset();
+        current_ = Incident{};
+        seq_ = l.seq;
+        Incident& in = *current_;
+        in.trigger = Trigger::hung_task;
+        in.boot_id = field_str(l, "boot");
+        if (in.boot_id == "unknown")
+            in.boot_id.reset();
+        if (auto ns = field_int(l, "time_ns"))
+            in.detected_at = iso8601_utc(*ns / 1000000000);
+        in.capture = {{"module_seq", l.seq},
+                      {"kmsg_version", l.version},
+                      {"capture_ns", opt_json(field_int(l, "capture_ns"))},
+                      {"victim_ns", opt_json(field_int(l, "victim_ns"))},
+                      {"tasks_walked", opt_json(field_int(l, "tasks_walked"))},
+                      {"walk_truncated", field_int(l, "walk_truncated").value_or(0) != 0}};
+        return std::nullopt;
+    }
+    if (!current_)
+        return std::nullopt;
+    if (l.seq != seq_) {
+        dropped_++;  // lines of another incident interleaved: this one is incomplete
+        reset();
+        return std::nullopt;
+    }
+    Incident& in = *current_;
+    if (l.record == "victim") {
+        Victim v;
+        v.pid = field_int(l, "pid").value_or(0);
+        v.comm = field_str(l, "comm").value_or("");
+        v.state = field_str(l, "state");
+        v.tgid = field_int(l, "tgid");
+        v.cpu = field_int(l, "cpu");
+        in.victims = {v};
+    } else if (l.record == "syscall" && !in.victims.empty()) {
+        Victim& v = in.victims[0];
+        v.blocked_s = field_int(l, "blocked_s");
+        if (auto nr = field_int(l, "nr"); nr && *nr >= 0)
+            if (auto name = x86_64_syscall_name(*nr))
+                v.syscall = std::string(*name);
+        v.path = field_str(l, "path");
+        v.cgroup = field_str(l, "cgroup");
+    } else if (l.record == "vstack" && !in.victims.empty()) {
+        if (auto fn = field_str(l, "fn"))
+            in.victims[0].stack.push_back(*fn);
+    } else if (l.record == "hop") {
+        Hop h;
+        h.kind = field_str(l, "kind").value_or("unknown");
+        h.verified = field_int(l, "verified").value_or(0) != 0;
+        Json& f = h.fields;
+        f["reason"] = opt_json(field_str(l, "reason"));
+        if (h.kind == "flush_work") {
+            f["barrier"] = opt_json(field_str(l, "barrier"));
+            f["pwq"] = opt_json(field_str(l, "pwq"));
+            f["pool"] = opt_json(field_str(l, "pool"));
+            f["pool_cpu"] = opt_json(field_int(l, "pool_cpu"));
+            f["pool_id"] = opt_json(field_int(l, "pool_id"));
+            f["workqueue"] = opt_json(field_str(l, "wq"));
+            f["target"] = opt_json(field_str(l, "target"));
+            f["target_state"] = opt_json(field_str(l, "target_state"));
+            put_symbol(f, field_str(l, "target_fn"), "target_function", "target_module");
+            auto ex = field_int(l, "executing_pid");
+            f["executing_pid"] = ex && *ex > 0 ? Json(*ex) : Json(nullptr);
+        } else if (h.kind == "worker") {
+            f["pool_member"] = field_int(l, "pool_member").value_or(0) != 0;
+            f["runs_target"] = field_int(l, "runs_target").value_or(0) != 0;
+            f["task"] = nullptr;
+        } else if (h.kind == "cpu") {
+            f["cpu"] = opt_json(field_int(l, "cpu"));
+            f["hog_source"] = opt_json(field_str(l, "hog_source"));
+            f["hog"] = nullptr;
+            f["hog_stack"] = Json::array();
+            f["stack_note"] = opt_json(field_str(l, "stack_note"));
+            f["ipi_ns"] = opt_json(field_int(l, "ipi_ns"));
+            f["runq"] = Json::array();
+            f["runq_total"] = opt_json(field_int(l, "runq_total"));
+            f["runq_truncated"] = field_int(l, "runq_truncated").value_or(0) != 0;
+        }
+        in.chain.push_back(std::move(h));
+        hop_ = &in.chain.back().fields;
+    } else if (l.record == "worker" && hop_) {
+        (*hop_)["task"] = task_json(l);
+    } else if (l.record == "hog" && hop_) {
+        (*hop_)["hog"] = task_json(l);
+    } else if (l.record == "hogstack" && hop_) {
+        if (auto fn = field_str(l, "fn"))
+            (*hop_)["hog_stack"].push_back(*fn);
+    } else if (l.record == "runq" && hop_) {
+        (*hop_)["runq"].push_back({{"pid", opt_json(field_int(l, "pid"))},
+                                   {"comm", opt_json(field_str(l, "comm"))},
+                                   {"state", opt_json(field_str(l, "state"))},
+                                   {"queued_ns", opt_json(field_int(l, "queued_ns"))}});
+    } else if (l.record == "host") {
+        Host& h = in.host;
+        h.kernel_release = field_str(l, "release");
+        h.preemption = field_str(l, "preempt");
+        auto known = [](std::optional<int64_t> v) { return v && *v >= 0 ? v : std::nullopt; };
+        h.watchdog = known(field_int(l, "watchdog"));
+        h.softlockup_panic = known(field_int(l, "softlockup_panic"));
+        h.watchdog_thresh = known(field_int(l, "watchdog_thresh"));
+        h.hung_task_timeout_secs = known(field_int(l, "hung_task_timeout_secs"));
+        h.hung_task_panic = known(field_int(l, "hung_task_panic"));
+        if (auto t = field_int(l, "taint", 16))
+            h.taint = taint_letters(uint64_t(*t));
+        if (auto oot = l.fields.find("oot"); oot != l.fields.end() && oot->second != "?") {
+            std::vector<std::string> mods;
+            std::string_view s = oot->second;
+            while (!s.empty()) {
+                size_t c = s.find(',');
+                if (c)
+                    mods.emplace_back(s.substr(0, c));
+                s.remove_prefix(c == std::string_view::npos ? s.size() : c + 1);
+            }
+            h.out_of_tree_modules = std::move(mods);
+        }
+    } else if (l.record == "end") {
+        for (auto& hop : in.chain)
+            if (hop.kind == "cpu")
+                trim_ipi_frames(hop.fields["hog_stack"]);
+        in.verdict = explain_verdict(in);
+        Incident done = std::move(in);
+        reset();
+        return done;
+    }
+    return std::nullopt;
+}
+
+}  // namespace hungtask
