@@ -174,6 +174,33 @@ const struct hungtask_follower hungtask_follow_runq = {
 	.follow = hungtask_follow_starved,
 };
 
+static void hungtask_emit_cpu(u64 seq, unsigned int i, const struct hungtask_hop *hop,
+			      const char *reason)
+{
+	const struct hungtask_hop_cpu *c = &hop->cpu;
+	unsigned int r;
+
+	HUNGTASK_KMSG(seq, "hop i=%u kind=cpu verified=%d cpu=%d have_hog=%d hog_source=%s runq_total=%u runq_walked=%u runq_truncated=%d ipi_ns=%llu stack_note=\"%s\" reason=\"%s\"",
+		      i, hop->verified, c->cpu, c->have_hog, c->hog_source ?: "none",
+		      c->runq_total, c->runq_walked, c->runq_truncated, c->ipi_ns,
+		      c->hog_stack_note ?: "", reason);
+	if (c->have_hog) {
+		hungtask_kmsg_task(seq, "hog", &c->hog);
+		hungtask_kmsg_stack(seq, "hogstack", &c->hog_stack);
+	}
+	for (r = 0; r < c->nr_runq; r++) {
+		char comm[TASK_COMM_LEN];
+
+		HUNGTASK_KMSG(seq, "runq pid=%d comm=\"%s\" state=%c queued_ns=%llu", c->runq[r].pid,
+			      hungtask_kmsg_quote(comm, sizeof(comm), c->runq[r].comm),
+			      c->runq[r].state, c->runq[r].queued_ns);
+	}
+}
+
+const struct hungtask_hop_ops hungtask_hop_cpu_ops = {
+	.emit = hungtask_emit_cpu,
+};
+
 int hungtask_chain_cpu_init(void)
 {
 	INIT_CSD(&hungtask_csd, hungtask_ipi_handler, NULL);

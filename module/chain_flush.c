@@ -137,6 +137,7 @@ static void hungtask_wq_name(unsigned long pwq, struct hungtask_hop_flush_work *
 /* Workers of the pool: a PF_WQ_WORKER task whose struct worker points to it. */
 struct hungtask_pool_scan {
 	struct task_struct *executing;	/* running case: worker executing the target */
+	struct task_struct *busy_same;	/* a worker executing the target right now */
 	struct task_struct *runnable;	/* woken, waiting for its CPU */
 	struct task_struct *any;	/* some member of the pool */
 	unsigned int members;
@@ -189,6 +190,8 @@ static void hungtask_scan_pool(struct hungtask_ctx *ctx, const struct hungtask_h
 		if (head.current_pwq == (void *)f->pwq && barrier_prev >= worker &&
 		    barrier_prev < worker + HUNGTASK_WORKER_SCAN)
 			ps->executing = t;
+		if (f->target && head.current_work == (struct work_struct *)f->target)
+			ps->busy_same = t;
 		if (task_state_to_char(t) == 'R' && READ_ONCE(t->on_rq) && !READ_ONCE(t->on_cpu))
 			ps->runnable = ps->runnable ?: t;
 	}
@@ -271,8 +274,18 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 		hungtask_reason(hop, "target work neither queued before the barrier nor executing");
 	hop->verified = !hop->reason[0];
 
-	/* Who must run it: the executing worker, or the pool's woken worker. */
-	worker_task = f->target_running ? ps.executing : (ps.runnable ?: ps.any);
+	/*
+	 * Who must run it: the worker executing it; for a pending target that
+	 * is also running (queued again while it ran), the worker running its
+	 * earlier instance, since a work item never runs twice at once;
+	 * otherwise the pool's woken worker.
+	 */
+	if (f->target_running)
+		worker_task = ps.executing;
+	else if (ps.busy_same)
+		worker_task = ps.busy_same;
+	else
+		worker_task = ps.runnable ?: ps.any;
 	if (!worker_task)
 		return true;
 	whop = hungtask_hop_add(ctx, HUNGTASK_HOP_WORKER);
@@ -280,7 +293,8 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 		return true;
 	hungtask_snap_task(ctx, worker_task, &whop->worker.task);
 	whop->worker.pool_member_verified = true;
-	if (!f->target_running && !ps.runnable)
+	whop->worker.runs_target = f->target_running || ps.busy_same;
+	if (!whop->worker.runs_target && !ps.runnable)
 		hungtask_reason(whop, "no worker of the pool is runnable; showing a member");
 	whop->verified = !whop->reason[0];
 	*next = worker_task;
@@ -290,4 +304,33 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 const struct hungtask_follower hungtask_follow_flush_work = {
 	.name = "flush_work",
 	.follow = hungtask_follow_flush,
+};
+
+static void hungtask_emit_flush_work(u64 seq, unsigned int i, const struct hungtask_hop *hop,
+				     const char *reason)
+{
+	const struct hungtask_hop_flush_work *f = &hop->flush;
+
+	HUNGTASK_KMSG(seq, "hop i=%u kind=flush_work verified=%d barrier=%px pwq=%px pool=%px pool_cpu=%d pool_id=%d wq=\"%s\" target=%px target_state=%s executing_pid=%d reason=\"%s\" target_fn=\"%pS\"",
+		      i, hop->verified, (void *)f->barrier, (void *)f->pwq, (void *)f->pool,
+		      f->pool_cpu, f->pool_id, f->wq_name, (void *)f->target,
+		      f->target_running ? "running" : (f->target ? "pending" : "unknown"),
+		      f->executing_pid, reason, (void *)f->target_func);
+}
+
+static void hungtask_emit_worker(u64 seq, unsigned int i, const struct hungtask_hop *hop,
+				 const char *reason)
+{
+	HUNGTASK_KMSG(seq, "hop i=%u kind=worker verified=%d pool_member=%d runs_target=%d reason=\"%s\"",
+		      i, hop->verified, hop->worker.pool_member_verified, hop->worker.runs_target,
+		      reason);
+	hungtask_kmsg_task(seq, "worker", &hop->worker.task);
+}
+
+const struct hungtask_hop_ops hungtask_hop_flush_work_ops = {
+	.emit = hungtask_emit_flush_work,
+};
+
+const struct hungtask_hop_ops hungtask_hop_worker_ops = {
+	.emit = hungtask_emit_worker,
 };

@@ -17,11 +17,15 @@
 #include "hungtask.h"
 
 static struct tracepoint *hungtask_tp;
+
+static bool fault_no_hook;
+module_param(fault_no_hook, bool, 0444);
+MODULE_PARM_DESC(fault_no_hook, "test only: behave as on a kernel without sched_process_hang");
 static atomic64_t hungtask_hits = ATOMIC64_INIT(0);
 
 static void hungtask_find_tp(struct tracepoint *tp, void *priv)
 {
-	if (!strcmp(tp->name, "sched_process_hang"))
+	if (!strcmp(tp->name, fault_no_hook ? "hungtask_fault_no_hook" : "sched_process_hang"))
 		*(struct tracepoint **)priv = tp;
 }
 
@@ -44,10 +48,12 @@ int hungtask_hook_init(void)
 {
 	int ret;
 
+	hungtask_tp = NULL;
 	for_each_kernel_tracepoint(hungtask_find_tp, &hungtask_tp);
 	if (!hungtask_tp) {
 		pr_err(HUNGTASK_PR_PREFIX
-		       "trace point sched_process_hang not found: this kernel has no hung-task detector hook (CONFIG_DETECT_HUNG_TASK?), refusing to load\n");
+		       "trace point sched_process_hang not found: this kernel has no hung-task detector hook (CONFIG_DETECT_HUNG_TASK?), refusing to load%s\n",
+		       fault_no_hook ? " (fault_no_hook)" : "");
 		return -ENOENT;
 	}
 	ret = tracepoint_probe_register(hungtask_tp, hungtask_probe, NULL);

@@ -79,6 +79,7 @@ struct hungtask_hop_flush_work {
 struct hungtask_hop_worker {
 	struct hungtask_task_snap task;
 	bool pool_member_verified;
+	bool runs_target;	/* it executes the target (or its earlier instance) now */
 };
 
 struct hungtask_hop_cpu {
@@ -222,7 +223,20 @@ void hungtask_host_snap(struct hungtask_host *host);
 void hungtask_debugfs_init(void);
 void hungtask_debugfs_exit(void);
 
-/* kmsg.c */
+/* kmsg.c: the versioned kmsg record; each kind of hop prints its own line(s). */
+#define HUNGTASK_KMSG(seq, fmt, ...)                                                  \
+	pr_info(HUNGTASK_PR_PREFIX "v%d seq=%llu " fmt "\n", HUNGTASK_KMSG_VERSION, seq, \
+		##__VA_ARGS__)
+struct hungtask_hop_ops {
+	/* Print hop @i of incident @seq; @reason is already quoted. Context: any. */
+	void (*emit)(u64 seq, unsigned int i, const struct hungtask_hop *hop, const char *reason);
+};
+extern const struct hungtask_hop_ops hungtask_hop_flush_work_ops;	/* chain_flush.c */
+extern const struct hungtask_hop_ops hungtask_hop_worker_ops;		/* chain_flush.c */
+extern const struct hungtask_hop_ops hungtask_hop_cpu_ops;		/* chain_cpu.c */
 void hungtask_kmsg_emit(const struct hungtask_incident *inc);
+const char *hungtask_kmsg_quote(char *dst, size_t len, const char *src);
+void hungtask_kmsg_task(u64 seq, const char *rec, const struct hungtask_task_snap *s);
+void hungtask_kmsg_stack(u64 seq, const char *rec, const struct hungtask_stack *st);
 
 #endif /* HUNGTASK_H */

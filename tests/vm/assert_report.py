@@ -95,12 +95,37 @@ def main():
         w = hops.get("worker") or {}
         task = w.get("task") or {}
         for k, want in exp["worker"].items():
+            if k == "comm_prefix":
+                if not str(task.get("comm")).startswith(want):
+                    fail(msgs, f"worker comm {task.get('comm')!r} does not start with {want!r}")
+                continue
             got = w.get(k, task.get(k))
             if got != want:
                 fail(msgs, f"worker {k} is {got!r}, expected {want!r}")
+        if not w.get("verified"):
+            fail(msgs, f"worker hop not verified: {w.get('reason')!r}")
         f = hops.get("flush_work") or {}
         if f.get("target_state") == "running" and f.get("executing_pid") != task.get("pid"):
             fail(msgs, f"running target: executing_pid {f.get('executing_pid')} is not the worker {task.get('pid')}")
+    if "cpu" in parts:
+        c = hops.get("cpu") or {}
+        ec = exp["cpu"]
+        if c.get("cpu") != ec["cpu"]:
+            fail(msgs, f"cpu hop cpu is {c.get('cpu')!r}, expected {ec['cpu']!r}")
+        hog = c.get("hog") or {}
+        for k, want in ec["hog"].items():
+            if hog.get(k) != want:
+                fail(msgs, f"hog {k} is {hog.get(k)!r}, expected {want!r}")
+        if (hog.get("runtime_ns") or 0) < ec.get("min_runtime_ns", 0):
+            fail(msgs, f"hog runtime_ns {hog.get('runtime_ns')} < {ec.get('min_runtime_ns')}")
+        if not c.get("hog_stack"):
+            fail(msgs, f"no hog stack: {c.get('stack_note')!r}")
+        elif ec.get("hog_stack_top") and ec["hog_stack_top"] not in c["hog_stack"][0]:
+            fail(msgs, f"hog stack starts at {c['hog_stack'][0]!r}, expected {ec['hog_stack_top']!r}")
+        waiting = [w.get("pid") for w in c.get("runq") or []]
+        wt = (hops.get("worker") or {}).get("task") or {}
+        if ec.get("worker_in_runq") and wt.get("pid") not in waiting:
+            fail(msgs, f"the worker {wt.get('pid')} is not among the runqueue waiters {waiting}")
     if "host" in parts:
         host = inc.get("host") or {}
         for k, want in (exp.get("host") or {}).items():
