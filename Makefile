@@ -26,7 +26,7 @@ KREL := $(notdir $(patsubst %/build,%,$(KDIR)))
 endif
 KMOD_DIR := $(BUILD)/kmod/$(KREL)
 
-MODULE_SRC := Kbuild $(wildcard module/*.c module/*.h proto/*.h)
+MODULE_SRC := Kbuild $(wildcard module/*.c module/*.h proto/*.h) proto/hungtask.yaml
 PROGS := $(patsubst tests/progs/%.c,$(BUILD)/progs/%,$(wildcard tests/progs/*.c))
 
 .PHONY: all module daemon progs deps scenario check check-unit check-vm demo clean
@@ -39,7 +39,9 @@ module: $(KMOD_DIR)/hungtask.ko
 # them, and two kernels must not share objects.
 $(KMOD_DIR)/hungtask.ko: $(MODULE_SRC)
 	@[ -n "$(KDIR)" ] && [ -f "$(KDIR)/Makefile" ] || { echo "no kernel headers at '$(KDIR)'; run 'make deps' or pass KVER=6.1|6.12"; exit 2; }
+	@tools/proto/gen check
 	@mkdir -p $(KMOD_DIR)
+	@rm -rf $(KMOD_DIR)/module $(KMOD_DIR)/proto
 	@cp --parents $(MODULE_SRC) $(KMOD_DIR)/
 	$(MAKE) -C $(KDIR) M=$(KMOD_DIR) modules
 

@@ -17,7 +17,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
-#include "hungtask.h"
+#include "internal.h"
 
 /*
  * hungtask_capture_lock protects hungtask_scratch. Only trylock is used: a

@@ -22,7 +22,7 @@
 #include <linux/stacktrace.h>
 #include <linux/string.h>
 
-#include "hungtask.h"
+#include "internal.h"
 
 #define HUNGTASK_IPI_WAIT_US 50000
 
@@ -140,7 +140,7 @@ static bool hungtask_follow_starved(struct hungtask_ctx *ctx, struct task_struct
 
 	if (task_state_to_char(t) != 'R' || !READ_ONCE(t->on_rq) || READ_ONCE(t->on_cpu))
 		return false;
-	hop = hungtask_hop_add(ctx, HUNGTASK_HOP_CPU);
+	hop = hungtask_hop_add(ctx, HUNGTASK_HOP_KIND_CPU);
 	if (!hop)
 		return false;
 	c = &hop->cpu;

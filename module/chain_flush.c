@@ -26,7 +26,7 @@
 #include <linux/workqueue.h>
 
 #include "compat.h"
-#include "hungtask.h"
+#include "internal.h"
 
 /* Mirrors of private layouts; see the comment at the top. */
 struct hungtask_wq_barrier {
@@ -218,12 +218,12 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 		if (!stale)
 			return false;
 		/* A barrier of this task, completed or not queued: say so, stop. */
-		hop = hungtask_hop_add(ctx, HUNGTASK_HOP_FLUSH_WORK);
+		hop = hungtask_hop_add(ctx, HUNGTASK_HOP_KIND_FLUSH_WORK);
 		if (hop)
 			hungtask_reason(hop, "wq_barrier on stack is not live (completed or not queued)");
 		return hop != NULL;
 	}
-	hop = hungtask_hop_add(ctx, HUNGTASK_HOP_FLUSH_WORK);
+	hop = hungtask_hop_add(ctx, HUNGTASK_HOP_KIND_FLUSH_WORK);
 	if (!hop)
 		return false;
 	f = &hop->flush;
@@ -288,7 +288,7 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 		worker_task = ps.runnable ?: ps.any;
 	if (!worker_task)
 		return true;
-	whop = hungtask_hop_add(ctx, HUNGTASK_HOP_WORKER);
+	whop = hungtask_hop_add(ctx, HUNGTASK_HOP_KIND_WORKER);
 	if (!whop)
 		return true;
 	hungtask_snap_task(ctx, worker_task, &whop->worker.task);

@@ -8,7 +8,7 @@
 #include <linux/module.h>
 #include <linux/seq_file.h>
 
-#include "hungtask.h"
+#include "internal.h"
 
 static struct dentry *hungtask_debugfs_dir;
 

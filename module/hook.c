@@ -14,7 +14,7 @@
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 
-#include "hungtask.h"
+#include "internal.h"
 
 static struct tracepoint *hungtask_tp;
 

@@ -23,7 +23,7 @@
 #include <linux/workqueue.h>
 #include <asm/pgtable_types.h>
 
-#include "hungtask.h"
+#include "internal.h"
 
 static unsigned int host_refresh_s = 5;
 module_param(host_refresh_s, uint, 0444);

@@ -18,14 +18,14 @@
 #include <linux/printk.h>
 #include <linux/sched/clock.h>
 
-#include "hungtask.h"
+#include "internal.h"
 
 
 /* How each kind of hop prints itself: one line here per kind. */
 static const struct hungtask_hop_ops *const hungtask_hop_ops[HUNGTASK_HOP_KINDS] = {
-	[HUNGTASK_HOP_FLUSH_WORK] = &hungtask_hop_flush_work_ops,
-	[HUNGTASK_HOP_WORKER] = &hungtask_hop_worker_ops,
-	[HUNGTASK_HOP_CPU] = &hungtask_hop_cpu_ops,
+	[HUNGTASK_HOP_KIND_FLUSH_WORK] = &hungtask_hop_flush_work_ops,
+	[HUNGTASK_HOP_KIND_WORKER] = &hungtask_hop_worker_ops,
+	[HUNGTASK_HOP_KIND_CPU] = &hungtask_hop_cpu_ops,
 };
 
 /**

@@ -4,7 +4,7 @@
  */
 #include <linux/module.h>
 
-#include "hungtask.h"
+#include "internal.h"
 
 static int __init hungtask_init(void)
 {

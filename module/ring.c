@@ -15,7 +15,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
-#include "hungtask.h"
+#include "internal.h"
 
 static unsigned int ring_slots = 16;
 module_param(ring_slots, uint, 0444);

@@ -17,7 +17,7 @@
 #include <linux/uaccess.h>
 
 #include "compat.h"
-#include "hungtask.h"
+#include "internal.h"
 
 struct hungtask_syms hungtask_syms;
 

@@ -11,7 +11,7 @@
 #include <linux/uaccess.h>
 #include <asm/ptrace.h>
 
-#include "hungtask.h"
+#include "internal.h"
 
 /**
  * hungtask_stack_of() - the kernel stack of a task that is not running.

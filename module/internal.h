@@ -6,11 +6,14 @@
  * copied into it, so that nothing in it points to memory that may go away.
  * Kernel addresses are kept raw and symbolized when printed.
  */
-#ifndef HUNGTASK_H
-#define HUNGTASK_H
+#ifndef HUNGTASK_INTERNAL_H
+#define HUNGTASK_INTERNAL_H
 
 #include <linux/sched.h>
 #include <linux/types.h>
+
+/* The protocol's enums (trigger, hop kind, ...), generated from proto/hungtask.yaml. */
+#include "hungtask.h"
 
 #define HUNGTASK_PR_PREFIX "hungtask: "
 /* kmsg record: "hungtask: v1 seq=N <kind> key=value..." (parsed by hungtaskd). */
@@ -24,10 +27,6 @@
 #define HUNGTASK_PATH_LEN 256
 #define HUNGTASK_CGROUP_LEN 128
 #define HUNGTASK_OOT_LEN 256
-
-enum hungtask_trigger {
-	HUNGTASK_TRIGGER_HUNG_TASK,
-};
 
 /* What a task looked like at capture time. Times are in ns. */
 struct hungtask_task_snap {
@@ -56,12 +55,7 @@ struct hungtask_stack {
 	unsigned long frames[HUNGTASK_MAX_FRAMES];
 };
 
-enum hungtask_hop_kind {
-	HUNGTASK_HOP_FLUSH_WORK,
-	HUNGTASK_HOP_WORKER,
-	HUNGTASK_HOP_CPU,
-	HUNGTASK_HOP_KINDS,
-};
+#define HUNGTASK_HOP_KINDS __HUNGTASK_HOP_KIND_MAX
 
 struct hungtask_hop_flush_work {
 	unsigned long barrier;
@@ -239,4 +233,4 @@ const char *hungtask_kmsg_quote(char *dst, size_t len, const char *src);
 void hungtask_kmsg_task(u64 seq, const char *rec, const struct hungtask_task_snap *s);
 void hungtask_kmsg_stack(u64 seq, const char *rec, const struct hungtask_stack *st);
 
-#endif /* HUNGTASK_H */
+#endif /* HUNGTASK_INTERNAL_H */
