@@ -24,6 +24,10 @@
  * second capture that finds it busy is dropped and counted, never waits.
  */
 static DEFINE_SPINLOCK(hungtask_capture_lock);
+
+/* Switches (config-set over netlink); read without a lock, each on its own. */
+bool hungtask_cfg_capture = true;
+bool hungtask_cfg_kmsg = true;
 static struct hungtask_incident hungtask_scratch;
 
 static const struct hungtask_follower *const hungtask_followers[] = {
@@ -131,6 +135,8 @@ void hungtask_capture_hung(struct task_struct *victim)
 	struct hungtask_ctx ctx = { .inc = inc };
 	u64 t0;
 
+	if (!READ_ONCE(hungtask_cfg_capture))
+		return;
 	if (hungtask_ring_coalesce(victim->pid, switch_count))
 		return;
 	if (!spin_trylock(&hungtask_capture_lock)) {
@@ -152,7 +158,9 @@ void hungtask_capture_hung(struct task_struct *victim)
 	inc->capture_ns = ktime_get_ns() - t0;
 
 	hungtask_ring_commit(inc);
-	hungtask_kmsg_emit(inc);
+	if (READ_ONCE(hungtask_cfg_kmsg))
+		hungtask_kmsg_emit(inc);
+	hungtask_nl_notify(inc);
 	spin_unlock(&hungtask_capture_lock);
 }
 

@@ -26,8 +26,8 @@
 
 #define HUNGTASK_IPI_WAIT_US 50000
 
-static unsigned int runq_walk_max = 4096;
-module_param(runq_walk_max, uint, 0644);
+unsigned int hungtask_runq_walk_max = 4096;
+module_param_named(runq_walk_max, hungtask_runq_walk_max, uint, 0644);
 MODULE_PARM_DESC(runq_walk_max, "threads examined for a CPU's waiting tasks, per capture");
 
 /*
@@ -102,7 +102,7 @@ static struct task_struct *hungtask_walk_runq(struct hungtask_ctx *ctx, struct h
 	for_each_process_thread(p, q) {
 		u64 queued;
 
-		if (++walked > runq_walk_max) {
+		if (++walked > READ_ONCE(hungtask_runq_walk_max)) {
 			c->runq_truncated = true;
 			break;
 		}

@@ -28,4 +28,26 @@ static inline unsigned long hungtask_work_data_pwq(unsigned long data)
 #define HUNGTASK_STACK_TRACE_SAVE_TSK_EXPORTED 0
 #endif
 
+/* The parsed attributes of a dump request: genl_dumpit_info() changed in 6.2. */
+#include <net/genetlink.h>
+
+static inline struct nlattr **hungtask_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+/*
+ * Joining "events" needs CAP_NET_ADMIN: events carry kernel addresses.
+ * GENL_MCAST_CAP_NET_ADMIN came with 6.7 and was backported (Debian 6.1.192
+ * has it). A kernel without it gets no family bind hook on 6.1 either, so the
+ * module refuses to build there rather than publish addresses to anyone.
+ */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "this kernel lacks GENL_MCAST_CAP_NET_ADMIN: events could not be restricted"
+#endif
+
 #endif /* HUNGTASK_COMPAT_H */

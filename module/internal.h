@@ -179,9 +179,15 @@ struct hungtask_counters {
 };
 void hungtask_ring_counters(struct hungtask_counters *c);
 void hungtask_ring_count_busy(void);
+int hungtask_ring_get_from(u64 seq, struct hungtask_incident *out);
+int hungtask_ring_ack(u64 seq);
+void hungtask_ring_seq_range(u64 *first, u64 *last);
+unsigned int hungtask_ring_generation(void);
 extern char hungtask_boot_id[37];
 
-/* capture.c: one incident from one hung task. */
+/* capture.c: one incident from one hung task; switches set over netlink. */
+extern bool hungtask_cfg_capture;
+extern bool hungtask_cfg_kmsg;
 int hungtask_capture_init(void);
 void hungtask_capture_exit(void);
 void hungtask_capture_hung(struct task_struct *victim);
@@ -201,6 +207,7 @@ struct hungtask_follower {
 };
 extern const struct hungtask_follower hungtask_follow_flush_work;	/* chain_flush.c */
 extern const struct hungtask_follower hungtask_follow_runq;		/* chain_cpu.c */
+extern unsigned int hungtask_runq_walk_max;				/* chain_cpu.c */
 int hungtask_chain_cpu_init(void);
 void hungtask_chain_cpu_exit(void);
 
@@ -212,6 +219,11 @@ void hungtask_stack_of(struct task_struct *t, struct hungtask_stack *st);
 int hungtask_host_init(void);
 void hungtask_host_exit(void);
 void hungtask_host_snap(struct hungtask_host *host);
+
+/* netlink.c: the generic netlink family. */
+int hungtask_nl_init(void);
+void hungtask_nl_exit(void);
+void hungtask_nl_notify(const struct hungtask_incident *inc);
 
 /* debugfs.c */
 void hungtask_debugfs_init(void);

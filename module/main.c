@@ -22,17 +22,22 @@ static int __init hungtask_init(void)
 	ret = hungtask_capture_init();
 	if (ret)
 		goto err_host;
+	ret = hungtask_nl_init();
+	if (ret)
+		goto err_capture;
 	hungtask_debugfs_init();
 	/* The hook goes last: it starts the producers. */
 	ret = hungtask_hook_init();
 	if (ret)
-		goto err_capture;
+		goto err_netlink;
 	pr_info(HUNGTASK_PR_PREFIX "loaded (kmsg format v%d), watching sched_process_hang\n",
 		HUNGTASK_KMSG_VERSION);
 	return 0;
 
-err_capture:
+err_netlink:
 	hungtask_debugfs_exit();
+	hungtask_nl_exit();
+err_capture:
 	hungtask_capture_exit();
 err_host:
 	hungtask_host_exit();
@@ -51,6 +56,7 @@ static void __exit hungtask_exit(void)
 	hungtask_hook_exit();
 	hungtask_ring_counters(&c);
 	hungtask_debugfs_exit();
+	hungtask_nl_exit();
 	hungtask_capture_exit();
 	hungtask_host_exit();
 	hungtask_ring_exit();

@@ -43,6 +43,7 @@ static struct hungtask_slot *hungtask_slots;
 static struct hungtask_episode hungtask_episodes[HUNGTASK_EPISODES];
 static u64 hungtask_next_seq = 1;
 static u64 hungtask_use_clock;
+static unsigned int hungtask_generation;	/* bumped on every change of the slots */
 static struct hungtask_counters hungtask_ctr;
 
 char hungtask_boot_id[37] = "unknown";
@@ -126,8 +127,10 @@ bool hungtask_ring_coalesce(pid_t pid, unsigned long switch_count)
 		if (e->seq && e->pid == pid && e->switch_count == switch_count) {
 			e->last_use = ++hungtask_use_clock;
 			slot = hungtask_slot_of(e->seq);
-			if (slot)
+			if (slot) {
 				slot->inc.repeats++;
+				hungtask_generation++;
+			}
 			hungtask_ctr.coalesced++;
 			found = true;
 			break;
@@ -182,6 +185,7 @@ int hungtask_ring_commit(struct hungtask_incident *inc)
 		slot->acked = false;
 		slot->inc = *inc;
 		hungtask_ctr.captured++;
+		hungtask_generation++;
 	} else {
 		hungtask_ctr.dropped_full++;
 		ret = -ENOSPC;
@@ -206,4 +210,87 @@ void hungtask_ring_count_busy(void)
 	spin_lock_irqsave(&hungtask_ring_lock, flags);
 	hungtask_ctr.dropped_busy++;
 	spin_unlock_irqrestore(&hungtask_ring_lock, flags);
+}
+
+/**
+ * hungtask_ring_get_from() - copy the oldest incident with seq >= @seq.
+ * @seq: lowest sequence number wanted.
+ * @out: filled on success.
+ *
+ * Context: any (takes hungtask_ring_lock with irqs off).
+ * Return: 0, or -ENOENT when the ring holds no such incident.
+ */
+int hungtask_ring_get_from(u64 seq, struct hungtask_incident *out)
+{
+	struct hungtask_slot *best = NULL;
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&hungtask_ring_lock, flags);
+	for (i = 0; i < ring_slots; i++) {
+		struct hungtask_slot *s = &hungtask_slots[i];
+
+		if (s->used && s->inc.seq >= seq && (!best || s->inc.seq < best->inc.seq))
+			best = s;
+	}
+	if (best)
+		*out = best->inc;
+	spin_unlock_irqrestore(&hungtask_ring_lock, flags);
+	return best ? 0 : -ENOENT;
+}
+
+/**
+ * hungtask_ring_ack() - the daemon stored incident @seq durably.
+ *
+ * Its slot may now be reused (acked slots are reused oldest first).
+ *
+ * Context: any. Return: 0, or -ENOENT when no slot holds @seq.
+ */
+int hungtask_ring_ack(u64 seq)
+{
+	struct hungtask_slot *slot;
+	unsigned long flags;
+
+	spin_lock_irqsave(&hungtask_ring_lock, flags);
+	slot = hungtask_slot_of(seq);
+	if (slot && !slot->acked) {
+		slot->acked = true;
+		hungtask_generation++;
+	}
+	spin_unlock_irqrestore(&hungtask_ring_lock, flags);
+	return slot ? 0 : -ENOENT;
+}
+
+/* Context: any. Lowest and highest seq in the ring; 0, 0 when empty. */
+void hungtask_ring_seq_range(u64 *first, u64 *last)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	*first = 0;
+	*last = 0;
+	spin_lock_irqsave(&hungtask_ring_lock, flags);
+	for (i = 0; i < ring_slots; i++) {
+		const struct hungtask_slot *s = &hungtask_slots[i];
+
+		if (!s->used)
+			continue;
+		if (!*first || s->inc.seq < *first)
+			*first = s->inc.seq;
+		if (s->inc.seq > *last)
+			*last = s->inc.seq;
+	}
+	spin_unlock_irqrestore(&hungtask_ring_lock, flags);
+}
+
+/* Context: any. Changes whenever the ring's content changes (dump consistency). */
+unsigned int hungtask_ring_generation(void)
+{
+	unsigned long flags;
+	unsigned int gen;
+
+	spin_lock_irqsave(&hungtask_ring_lock, flags);
+	gen = hungtask_generation;
+	spin_unlock_irqrestore(&hungtask_ring_lock, flags);
+	return gen ?: 1;	/* cb->seq 0 disables the check */
 }

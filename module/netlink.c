@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "hungtask" (proto/hungtask.yaml): incidents as
+ * multicast events and as a resumable dump of the ring, acks, config and
+ * status. The ops table is hand-written: YNL's kernel output needs split ops,
+ * which 6.1 lacks. resv_start_op is 0, so every operation is validated
+ * strictly: unknown attributes and trailing data are refused.
+ */
+#include <linux/module.h>
+#include <linux/kallsyms.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+
+#include "compat.h"
+#include "internal.h"
+
+#define HUNGTASK_EVENT_SIZE (16 * 1024)
+
+static struct genl_family hungtask_nl_family __ro_after_init;
+
+static atomic64_t hungtask_listeners_failed = ATOMIC64_INIT(0);
+
+static int hungtask_put_task(struct sk_buff *skb, int attr, const struct hungtask_task_snap *t)
+{
+	struct nlattr *nest = nla_nest_start(skb, attr);
+	char sym[KSYM_SYMBOL_LEN];
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, HUNGTASK_A_TASK_PID, t->pid) ||
+	    nla_put_u32(skb, HUNGTASK_A_TASK_TGID, t->tgid) ||
+	    nla_put_string(skb, HUNGTASK_A_TASK_COMM, t->comm) ||
+	    nla_put_u8(skb, HUNGTASK_A_TASK_STATE, t->state) ||
+	    nla_put_u32(skb, HUNGTASK_A_TASK_FLAGS, t->flags) ||
+	    nla_put_u32(skb, HUNGTASK_A_TASK_CPU, t->cpu) ||
+	    nla_put_u8(skb, HUNGTASK_A_TASK_ON_CPU, !!t->on_cpu) ||
+	    nla_put_u8(skb, HUNGTASK_A_TASK_ON_RQ, !!t->on_rq) ||
+	    nla_put_u32(skb, HUNGTASK_A_TASK_POLICY, t->policy) ||
+	    nla_put_s32(skb, HUNGTASK_A_TASK_PRIO, t->prio) ||
+	    nla_put_u8(skb, HUNGTASK_A_TASK_KTHREAD, t->kthread) ||
+	    nla_put_u64_64bit(skb, HUNGTASK_A_TASK_RUNTIME_NS, t->sum_exec_runtime,
+			      HUNGTASK_A_TASK_PAD) ||
+	    nla_put_u64_64bit(skb, HUNGTASK_A_TASK_SINCE_ARRIVAL_NS, t->since_arrival_ns,
+			      HUNGTASK_A_TASK_PAD) ||
+	    nla_put_u64_64bit(skb, HUNGTASK_A_TASK_QUEUED_NS, t->queued_ns, HUNGTASK_A_TASK_PAD) ||
+	    nla_put_u64_64bit(skb, HUNGTASK_A_TASK_RUN_DELAY_NS, t->run_delay_ns,
+			      HUNGTASK_A_TASK_PAD) ||
+	    nla_put_u64_64bit(skb, HUNGTASK_A_TASK_NVCSW, t->nvcsw, HUNGTASK_A_TASK_PAD) ||
+	    nla_put_u64_64bit(skb, HUNGTASK_A_TASK_NIVCSW, t->nivcsw, HUNGTASK_A_TASK_PAD))
+		goto err_cancel;
+	if (t->threadfn) {
+		snprintf(sym, sizeof(sym), "%ps", (void *)t->threadfn);
+		if (nla_put_u64_64bit(skb, HUNGTASK_A_TASK_THREADFN, t->threadfn,
+				      HUNGTASK_A_TASK_PAD) ||
+		    nla_put_string(skb, HUNGTASK_A_TASK_THREADFN_SYM, sym))
+			goto err_cancel;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int hungtask_put_stack(struct sk_buff *skb, int attr, const struct hungtask_stack *st)
+{
+	struct nlattr *nest = nla_nest_start(skb, attr);
+	char sym[KSYM_SYMBOL_LEN];
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < st->nr; i++) {
+		struct nlattr *frame = nla_nest_start(skb, HUNGTASK_A_STACK_FRAME);
+
+		snprintf(sym, sizeof(sym), "%pS", (void *)st->frames[i]);
+		if (!frame ||
+		    nla_put_u64_64bit(skb, HUNGTASK_A_FRAME_ADDR, st->frames[i],
+				      HUNGTASK_A_FRAME_PAD) ||
+		    nla_put_string(skb, HUNGTASK_A_FRAME_SYM, sym))
+			goto err_cancel;
+		nla_nest_end(skb, frame);
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int hungtask_put_flush(struct sk_buff *skb, const struct hungtask_hop_flush_work *f)
+{
+	struct nlattr *nest = nla_nest_start(skb, HUNGTASK_A_HOP_FLUSH_WORK);
+	char sym[KSYM_SYMBOL_LEN];
+
+	if (!nest)
+		return -EMSGSIZE;
+	snprintf(sym, sizeof(sym), "%pS", (void *)f->target_func);
+	if (nla_put_u64_64bit(skb, HUNGTASK_A_HOP_FLUSH_WORK_BARRIER, f->barrier,
+			      HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
+	    nla_put_u64_64bit(skb, HUNGTASK_A_HOP_FLUSH_WORK_PWQ, f->pwq,
+			      HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
+	    nla_put_u64_64bit(skb, HUNGTASK_A_HOP_FLUSH_WORK_POOL, f->pool,
+			      HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
+	    nla_put_s32(skb, HUNGTASK_A_HOP_FLUSH_WORK_POOL_CPU, f->pool_cpu) ||
+	    nla_put_s32(skb, HUNGTASK_A_HOP_FLUSH_WORK_POOL_ID, f->pool_id) ||
+	    nla_put_string(skb, HUNGTASK_A_HOP_FLUSH_WORK_WQ_NAME, f->wq_name) ||
+	    nla_put_u64_64bit(skb, HUNGTASK_A_HOP_FLUSH_WORK_TARGET, f->target,
+			      HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
+	    nla_put_u64_64bit(skb, HUNGTASK_A_HOP_FLUSH_WORK_TARGET_FUNC, f->target_func,
+			      HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
+	    nla_put_string(skb, HUNGTASK_A_HOP_FLUSH_WORK_TARGET_SYM, sym) ||
+	    nla_put_u32(skb, HUNGTASK_A_HOP_FLUSH_WORK_TARGET_STATE,
+			f->target_running ? HUNGTASK_TARGET_STATE_RUNNING :
+			f->target ? HUNGTASK_TARGET_STATE_PENDING : HUNGTASK_TARGET_STATE_UNKNOWN) ||
+	    nla_put_u32(skb, HUNGTASK_A_HOP_FLUSH_WORK_EXECUTING_PID, f->executing_pid)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int hungtask_put_worker(struct sk_buff *skb, const struct hungtask_hop_worker *w)
+{
+	struct nlattr *nest = nla_nest_start(skb, HUNGTASK_A_HOP_WORKER);
+
+	if (!nest || hungtask_put_task(skb, HUNGTASK_A_HOP_WORKER_TASK, &w->task) ||
+	    nla_put_u8(skb, HUNGTASK_A_HOP_WORKER_POOL_MEMBER, w->pool_member_verified) ||
+	    nla_put_u8(skb, HUNGTASK_A_HOP_WORKER_RUNS_TARGET, w->runs_target)) {
+		if (nest)
+			nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int hungtask_put_cpu(struct sk_buff *skb, const struct hungtask_hop_cpu *c)
+{
+	struct nlattr *nest = nla_nest_start(skb, HUNGTASK_A_HOP_CPU);
+	u32 source = HUNGTASK_HOG_SOURCE_NONE;
+	unsigned int r;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (c->hog_source)
+		source = !strcmp(c->hog_source, "ipi") ? HUNGTASK_HOG_SOURCE_IPI :
+							 HUNGTASK_HOG_SOURCE_WALK;
+	if (nla_put_u32(skb, HUNGTASK_A_HOP_CPU_CPU, c->cpu) ||
+	    nla_put_u32(skb, HUNGTASK_A_HOP_CPU_HOG_SOURCE, source) ||
+	    (c->have_hog && hungtask_put_task(skb, HUNGTASK_A_HOP_CPU_HOG, &c->hog)) ||
+	    (c->have_hog && hungtask_put_stack(skb, HUNGTASK_A_HOP_CPU_HOG_STACK, &c->hog_stack)) ||
+	    (c->hog_stack_note &&
+	     nla_put_string(skb, HUNGTASK_A_HOP_CPU_STACK_NOTE, c->hog_stack_note)) ||
+	    nla_put_u64_64bit(skb, HUNGTASK_A_HOP_CPU_IPI_NS, c->ipi_ns, HUNGTASK_A_HOP_CPU_PAD) ||
+	    nla_put_u32(skb, HUNGTASK_A_HOP_CPU_RUNQ_TOTAL, c->runq_total) ||
+	    nla_put_u32(skb, HUNGTASK_A_HOP_CPU_RUNQ_WALKED, c->runq_walked) ||
+	    nla_put_u8(skb, HUNGTASK_A_HOP_CPU_RUNQ_TRUNCATED, c->runq_truncated))
+		goto err_cancel;
+	for (r = 0; r < c->nr_runq; r++) {
+		struct nlattr *e = nla_nest_start(skb, HUNGTASK_A_HOP_CPU_RUNQ);
+
+		if (!e || nla_put_u32(skb, HUNGTASK_A_RUNQ_ENTRY_PID, c->runq[r].pid) ||
+		    nla_put_string(skb, HUNGTASK_A_RUNQ_ENTRY_COMM, c->runq[r].comm) ||
+		    nla_put_u8(skb, HUNGTASK_A_RUNQ_ENTRY_STATE, c->runq[r].state) ||
+		    nla_put_u64_64bit(skb, HUNGTASK_A_RUNQ_ENTRY_QUEUED_NS, c->runq[r].queued_ns,
+				      HUNGTASK_A_RUNQ_ENTRY_PAD))
+			goto err_cancel;
+		nla_nest_end(skb, e);
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int hungtask_put_hop(struct sk_buff *skb, const struct hungtask_hop *hop)
+{
+	struct nlattr *nest = nla_nest_start(skb, HUNGTASK_A_INCIDENT_HOP);
+	int ret = -EMSGSIZE;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, HUNGTASK_A_HOP_KIND, hop->kind) ||
+	    nla_put_u8(skb, HUNGTASK_A_HOP_VERIFIED, hop->verified) ||
+	    (hop->reason[0] && nla_put_string(skb, HUNGTASK_A_HOP_REASON, hop->reason)))
+		goto err_cancel;
+	switch (hop->kind) {
+	case HUNGTASK_HOP_KIND_FLUSH_WORK:
+		ret = hungtask_put_flush(skb, &hop->flush);
+		break;
+	case HUNGTASK_HOP_KIND_WORKER:
+		ret = hungtask_put_worker(skb, &hop->worker);
+		break;
+	case HUNGTASK_HOP_KIND_CPU:
+		ret = hungtask_put_cpu(skb, &hop->cpu);
+		break;
+	default:
+		ret = 0;
+	}
+	if (ret)
+		goto err_cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int hungtask_put_host(struct sk_buff *skb, const struct hungtask_host *h)
+{
+	struct nlattr *nest = nla_nest_start(skb, HUNGTASK_A_INCIDENT_HOST);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, HUNGTASK_A_HOST_RELEASE, h->release) ||
+	    nla_put_string(skb, HUNGTASK_A_HOST_PREEMPT, h->preempt ?: "unknown") ||
+	    nla_put_s32(skb, HUNGTASK_A_HOST_WATCHDOG, h->watchdog) ||
+	    nla_put_s32(skb, HUNGTASK_A_HOST_SOFTLOCKUP_PANIC, h->softlockup_panic) ||
+	    nla_put_s32(skb, HUNGTASK_A_HOST_WATCHDOG_THRESH, h->watchdog_thresh) ||
+	    nla_put_s64(skb, HUNGTASK_A_HOST_HUNG_TASK_TIMEOUT_SECS, h->hung_task_timeout_secs,
+			HUNGTASK_A_HOST_PAD) ||
+	    nla_put_s32(skb, HUNGTASK_A_HOST_HUNG_TASK_PANIC, h->hung_task_panic) ||
+	    nla_put_u64_64bit(skb, HUNGTASK_A_HOST_TAINT, h->taint, HUNGTASK_A_HOST_PAD) ||
+	    nla_put_string(skb, HUNGTASK_A_HOST_OOT_MODULES, h->oot_modules)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* One incident as one message; the caller cancels the message on error. */
+static int hungtask_fill_incident(struct sk_buff *skb, const struct hungtask_incident *inc)
+{
+	unsigned int i;
+
+	if (nla_put_u64_64bit(skb, HUNGTASK_A_INCIDENT_SEQ, inc->seq, HUNGTASK_A_INCIDENT_PAD) ||
+	    nla_put_string(skb, HUNGTASK_A_INCIDENT_BOOT_ID, hungtask_boot_id) ||
+	    nla_put_u64_64bit(skb, HUNGTASK_A_INCIDENT_DETECTED_NS, inc->detected_ns,
+			      HUNGTASK_A_INCIDENT_PAD) ||
+	    nla_put_u64_64bit(skb, HUNGTASK_A_INCIDENT_CAPTURE_NS, inc->capture_ns,
+			      HUNGTASK_A_INCIDENT_PAD) ||
+	    nla_put_u64_64bit(skb, HUNGTASK_A_INCIDENT_VICTIM_NS, inc->victim_ns,
+			      HUNGTASK_A_INCIDENT_PAD) ||
+	    nla_put_u32(skb, HUNGTASK_A_INCIDENT_TRIGGER, inc->trigger) ||
+	    nla_put_u32(skb, HUNGTASK_A_INCIDENT_REPEATS, inc->repeats) ||
+	    hungtask_put_task(skb, HUNGTASK_A_INCIDENT_VICTIM, &inc->victim) ||
+	    nla_put_u64_64bit(skb, HUNGTASK_A_INCIDENT_BLOCKED_S, inc->blocked_s,
+			      HUNGTASK_A_INCIDENT_PAD) ||
+	    hungtask_put_stack(skb, HUNGTASK_A_INCIDENT_VICTIM_STACK, &inc->victim_stack) ||
+	    nla_put_s64(skb, HUNGTASK_A_INCIDENT_SYSCALL_NR, inc->syscall_nr,
+			HUNGTASK_A_INCIDENT_PAD) ||
+	    (inc->path[0] && nla_put_string(skb, HUNGTASK_A_INCIDENT_PATH, inc->path)) ||
+	    (inc->cgroup[0] && nla_put_string(skb, HUNGTASK_A_INCIDENT_CGROUP, inc->cgroup)) ||
+	    nla_put_u32(skb, HUNGTASK_A_INCIDENT_TASKS_WALKED, inc->tasks_walked) ||
+	    nla_put_u8(skb, HUNGTASK_A_INCIDENT_WALK_TRUNCATED, inc->walk_truncated))
+		return -EMSGSIZE;
+	if (inc->syscall_nr >= 0)
+		for (i = 0; i < ARRAY_SIZE(inc->syscall_args); i++)
+			if (nla_put_u64_64bit(skb, HUNGTASK_A_INCIDENT_SYSCALL_ARG,
+					      inc->syscall_args[i], HUNGTASK_A_INCIDENT_PAD))
+				return -EMSGSIZE;
+	for (i = 0; i < inc->nr_hops; i++)
+		if (hungtask_put_hop(skb, &inc->hops[i]))
+			return -EMSGSIZE;
+	return hungtask_put_host(skb, &inc->host);
+}
+
+/**
+ * hungtask_nl_notify() - multicast an incident to the "events" group.
+ * @inc: the committed incident (with its seq).
+ *
+ * Skips the allocation when nobody listens. Failures other than "no
+ * listener" are counted (status listeners-failed); a reader recovers the
+ * incident with a dump.
+ *
+ * Context: atomic (the trace point probe); allocates with GFP_ATOMIC.
+ */
+void hungtask_nl_notify(const struct hungtask_incident *inc)
+{
+	struct sk_buff *skb;
+	void *hdr;
+	int ret;
+
+	if (!genl_has_listeners(&hungtask_nl_family, &init_net, 0))
+		return;
+	skb = genlmsg_new(HUNGTASK_EVENT_SIZE, GFP_ATOMIC);
+	if (!skb)
+		goto err_count;
+	hdr = genlmsg_put(skb, 0, 0, &hungtask_nl_family, 0, HUNGTASK_CMD_EVENT);
+	if (!hdr || hungtask_fill_incident(skb, inc)) {
+		nlmsg_free(skb);
+		goto err_count;
+	}
+	genlmsg_end(skb, hdr);
+	ret = genlmsg_multicast(&hungtask_nl_family, skb, 0, 0, GFP_ATOMIC);
+	if (ret && ret != -ESRCH)
+		goto err_count;
+	return;
+
+err_count:
+	atomic64_inc(&hungtask_listeners_failed);
+}
+
+/* Dump of the ring from a sequence number: cb->args[0] is the next seq to send. */
+static int hungtask_nl_incident_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nlattr **attrs = hungtask_dump_attrs(cb);
+	struct hungtask_incident *inc;
+	u64 next = cb->args[0];
+	int ret = 0;
+
+	if (!cb->args[1]) {
+		next = attrs[HUNGTASK_A_INCIDENT_FROM_SEQ] ?
+			       nla_get_u64(attrs[HUNGTASK_A_INCIDENT_FROM_SEQ]) : 0;
+		cb->args[1] = 1;
+	}
+	inc = kmalloc(sizeof(*inc), GFP_KERNEL);
+	if (!inc)
+		return -ENOMEM;
+	/* The ring generation: a dump that spans a change is flagged NLM_F_DUMP_INTR. */
+	cb->seq = hungtask_ring_generation();
+	while (!hungtask_ring_get_from(next, inc)) {
+		void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+					&hungtask_nl_family, NLM_F_MULTI, HUNGTASK_CMD_INCIDENT_GET);
+
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (hungtask_fill_incident(skb, inc)) {
+			genlmsg_cancel(skb, hdr);
+			/* Not even one incident fits an empty skb: give up on it. */
+			if (!skb->len)
+				ret = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		next = inc->seq + 1;
+	}
+	cb->args[0] = next;
+	kfree(inc);
+	return ret ?: skb->len;
+}
+
+static int hungtask_nl_ack(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *seq = info->attrs[HUNGTASK_A_INCIDENT_SEQ];
+	struct nlattr *boot = info->attrs[HUNGTASK_A_INCIDENT_BOOT_ID];
+	int ret;
+
+	if (!seq || !boot) {
+		NL_SET_ERR_MSG_MOD(info->extack, "ack needs seq and boot-id");
+		return -EINVAL;
+	}
+	if (nla_strcmp(boot, hungtask_boot_id)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, boot, "boot-id is not this boot's");
+		return -ESTALE;
+	}
+	ret = hungtask_ring_ack(nla_get_u64(seq));
+	if (ret == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack, seq, "no incident with this seq in the ring");
+	return ret;
+}
+
+static int hungtask_nl_reply(struct genl_info *info, u8 cmd,
+			     int (*fill)(struct sk_buff *skb))
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	void *hdr;
+
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &hungtask_nl_family, 0, cmd);
+	if (!hdr || fill(msg)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int hungtask_fill_status(struct sk_buff *msg)
+{
+	struct hungtask_counters c;
+	u64 first, last;
+
+	hungtask_ring_counters(&c);
+	hungtask_ring_seq_range(&first, &last);
+	return nla_put_u32(msg, HUNGTASK_A_STATUS_PROTOCOL_VERSION, HUNGTASK_FAMILY_VERSION) ||
+	       nla_put_string(msg, HUNGTASK_A_STATUS_BOOT_ID, hungtask_boot_id) ||
+	       nla_put_u64_64bit(msg, HUNGTASK_A_STATUS_FIRST_SEQ, first, HUNGTASK_A_STATUS_PAD) ||
+	       nla_put_u64_64bit(msg, HUNGTASK_A_STATUS_LAST_SEQ, last, HUNGTASK_A_STATUS_PAD) ||
+	       nla_put_u64_64bit(msg, HUNGTASK_A_STATUS_CAPTURED, c.captured,
+				 HUNGTASK_A_STATUS_PAD) ||
+	       nla_put_u64_64bit(msg, HUNGTASK_A_STATUS_COALESCED, c.coalesced,
+				 HUNGTASK_A_STATUS_PAD) ||
+	       nla_put_u64_64bit(msg, HUNGTASK_A_STATUS_DROPPED_FULL, c.dropped_full,
+				 HUNGTASK_A_STATUS_PAD) ||
+	       nla_put_u64_64bit(msg, HUNGTASK_A_STATUS_DROPPED_BUSY, c.dropped_busy,
+				 HUNGTASK_A_STATUS_PAD) ||
+	       nla_put_u32(msg, HUNGTASK_A_STATUS_RING_FILL, c.ring_fill) ||
+	       nla_put_u32(msg, HUNGTASK_A_STATUS_RING_SIZE, c.ring_size) ||
+	       nla_put_u64_64bit(msg, HUNGTASK_A_STATUS_LISTENERS_FAILED,
+				 atomic64_read(&hungtask_listeners_failed), HUNGTASK_A_STATUS_PAD) ?
+		       -EMSGSIZE : 0;
+}
+
+static int hungtask_nl_status_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return hungtask_nl_reply(info, HUNGTASK_CMD_STATUS_GET, hungtask_fill_status);
+}
+
+static int hungtask_fill_config(struct sk_buff *msg)
+{
+	return nla_put_u8(msg, HUNGTASK_A_CONFIG_CAPTURE_ENABLED, READ_ONCE(hungtask_cfg_capture)) ||
+	       nla_put_u8(msg, HUNGTASK_A_CONFIG_KMSG_ENABLED, READ_ONCE(hungtask_cfg_kmsg)) ||
+	       nla_put_u32(msg, HUNGTASK_A_CONFIG_RUNQ_WALK_MAX, READ_ONCE(hungtask_runq_walk_max)) ?
+		       -EMSGSIZE : 0;
+}
+
+static int hungtask_nl_config_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return hungtask_nl_reply(info, HUNGTASK_CMD_CONFIG_GET, hungtask_fill_config);
+}
+
+static int hungtask_nl_config_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+
+	if (a[HUNGTASK_A_CONFIG_CAPTURE_ENABLED])
+		WRITE_ONCE(hungtask_cfg_capture, nla_get_u8(a[HUNGTASK_A_CONFIG_CAPTURE_ENABLED]));
+	if (a[HUNGTASK_A_CONFIG_KMSG_ENABLED])
+		WRITE_ONCE(hungtask_cfg_kmsg, nla_get_u8(a[HUNGTASK_A_CONFIG_KMSG_ENABLED]));
+	if (a[HUNGTASK_A_CONFIG_RUNQ_WALK_MAX])
+		WRITE_ONCE(hungtask_runq_walk_max, nla_get_u32(a[HUNGTASK_A_CONFIG_RUNQ_WALK_MAX]));
+	return 0;
+}
+
+/* Per-operation policies; attributes not listed are refused (strict). */
+static const struct nla_policy hungtask_dump_policy[HUNGTASK_A_INCIDENT_FROM_SEQ + 1] = {
+	[HUNGTASK_A_INCIDENT_FROM_SEQ] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy hungtask_ack_policy[HUNGTASK_A_INCIDENT_BOOT_ID + 1] = {
+	[HUNGTASK_A_INCIDENT_SEQ] = { .type = NLA_U64 },
+	[HUNGTASK_A_INCIDENT_BOOT_ID] = { .type = NLA_NUL_STRING, .len = HUNGTASK_BOOT_ID_LEN },
+};
+
+static const struct nla_policy hungtask_config_policy[HUNGTASK_A_CONFIG_MAX + 1] = {
+	[HUNGTASK_A_CONFIG_CAPTURE_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[HUNGTASK_A_CONFIG_KMSG_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[HUNGTASK_A_CONFIG_RUNQ_WALK_MAX] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+/* Operations without request attributes: every attribute is refused. */
+static const struct nla_policy hungtask_none_policy[1] = {};
+
+static const struct genl_ops hungtask_nl_ops[] = {
+	{
+		.cmd = HUNGTASK_CMD_INCIDENT_GET,
+		.dumpit = hungtask_nl_incident_dump,
+		.policy = hungtask_dump_policy,
+		.maxattr = ARRAY_SIZE(hungtask_dump_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = HUNGTASK_CMD_ACK,
+		.doit = hungtask_nl_ack,
+		.policy = hungtask_ack_policy,
+		.maxattr = ARRAY_SIZE(hungtask_ack_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = HUNGTASK_CMD_CONFIG_GET,
+		.doit = hungtask_nl_config_get,
+		.policy = hungtask_none_policy,
+		.maxattr = 0,
+	},
+	{
+		.cmd = HUNGTASK_CMD_CONFIG_SET,
+		.doit = hungtask_nl_config_set,
+		.policy = hungtask_config_policy,
+		.maxattr = HUNGTASK_A_CONFIG_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = HUNGTASK_CMD_STATUS_GET,
+		.doit = hungtask_nl_status_get,
+		.policy = hungtask_none_policy,
+		.maxattr = 0,
+	},
+};
+
+static const struct genl_multicast_group hungtask_nl_mcgrps[] = {
+	{ .name = HUNGTASK_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
+};
+
+static struct genl_family hungtask_nl_family __ro_after_init = {
+	.name = HUNGTASK_FAMILY_NAME,
+	.version = HUNGTASK_FAMILY_VERSION,
+	.module = THIS_MODULE,
+	.ops = hungtask_nl_ops,
+	.n_ops = ARRAY_SIZE(hungtask_nl_ops),
+	.resv_start_op = 0,	/* strict validation for every operation */
+	.mcgrps = hungtask_nl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(hungtask_nl_mcgrps),
+};
+
+/**
+ * hungtask_nl_init() - register the "hungtask" family.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or the errno of genl_register_family() (-EEXIST: another module
+ * owns the name).
+ */
+int hungtask_nl_init(void)
+{
+	return genl_register_family(&hungtask_nl_family);
+}
+
+/* Context: process context. The producers (the hook) must be stopped first. */
+void hungtask_nl_exit(void)
+{
+	genl_unregister_family(&hungtask_nl_family);
+}
