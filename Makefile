@@ -5,6 +5,7 @@
 #   make scenario S=DIR KVER=.. OUT=F  run a scenario in a VM, write the report
 #   make check                         unit tests, then VM tests on 6.1 and 6.12
 #   make check-unit | check-vm KVER=.. the two halves
+#   make selftest KVER=..              netlink kselftests in a VM (TAP)
 #   make demo                          the seed look-alike on 6.1, explained
 
 SHELL := /bin/bash
@@ -29,7 +30,7 @@ KMOD_DIR := $(BUILD)/kmod/$(KREL)
 MODULE_SRC := Kbuild $(wildcard module/*.c module/*.h proto/*.h) proto/hungtask.yaml
 PROGS := $(patsubst tests/progs/%.c,$(BUILD)/progs/%,$(wildcard tests/progs/*.c))
 
-.PHONY: all module daemon progs deps scenario check check-unit check-vm demo clean
+.PHONY: all module daemon progs deps scenario selftest ynl-check check check-unit check-vm demo clean
 
 all: module daemon
 
@@ -61,6 +62,14 @@ deps:
 scenario: module daemon progs
 	@[ -n "$(S)" ] && [ -n "$(OUT)" ] || { echo "usage: make scenario S=DIR KVER=6.1|6.12 OUT=FILE"; exit 2; }
 	@tools/vm/scenario -s "$(S)" -k "$(or $(KVER),6.1)" -o "$(OUT)"
+
+# The netlink selftests (kselftest harness) in a VM; prints TAP and "# Totals:".
+selftest:
+	@tools/selftest $(or $(KVER),6.1)
+
+# The kernel's own YNL CLI subscribes to "events" with proto/hungtask.yaml, in a VM.
+ynl-check:
+	@tools/ynl-check $(or $(KVER),6.1)
 
 check-unit: daemon
 	@tests/check unit

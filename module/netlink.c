@@ -453,14 +453,26 @@ static const struct nla_policy hungtask_ack_policy[HUNGTASK_A_INCIDENT_BOOT_ID +
 	[HUNGTASK_A_INCIDENT_BOOT_ID] = { .type = NLA_NUL_STRING, .len = HUNGTASK_BOOT_ID_LEN },
 };
 
+/* Not const: 6.1's NLA_POLICY_FULL_RANGE() takes a non-const pointer. */
+static struct netlink_range_validation hungtask_walk_range __ro_after_init = {
+	.min = 1,
+	.max = 1000000,
+};
+
 static const struct nla_policy hungtask_config_policy[HUNGTASK_A_CONFIG_MAX + 1] = {
 	[HUNGTASK_A_CONFIG_CAPTURE_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[HUNGTASK_A_CONFIG_KMSG_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
-	[HUNGTASK_A_CONFIG_RUNQ_WALK_MAX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[HUNGTASK_A_CONFIG_RUNQ_WALK_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32, &hungtask_walk_range),
 };
 
-/* Operations without request attributes: every attribute is refused. */
-static const struct nla_policy hungtask_none_policy[1] = {};
+/*
+ * Operations without request attributes: every attribute is refused. genetlink
+ * skips parsing when maxattr is 0, so the policy has one rejecting entry
+ * (like 6.12's genl_policy_reject_all); higher types fail the strict max check.
+ */
+static const struct nla_policy hungtask_none_policy[2] = {
+	[1] = { .type = NLA_REJECT },
+};
 
 static const struct genl_ops hungtask_nl_ops[] = {
 	{
@@ -481,7 +493,7 @@ static const struct genl_ops hungtask_nl_ops[] = {
 		.cmd = HUNGTASK_CMD_CONFIG_GET,
 		.doit = hungtask_nl_config_get,
 		.policy = hungtask_none_policy,
-		.maxattr = 0,
+		.maxattr = ARRAY_SIZE(hungtask_none_policy) - 1,
 	},
 	{
 		.cmd = HUNGTASK_CMD_CONFIG_SET,
@@ -494,7 +506,7 @@ static const struct genl_ops hungtask_nl_ops[] = {
 		.cmd = HUNGTASK_CMD_STATUS_GET,
 		.doit = hungtask_nl_status_get,
 		.policy = hungtask_none_policy,
-		.maxattr = 0,
+		.maxattr = ARRAY_SIZE(hungtask_none_policy) - 1,
 	},
 };
 

@@ -1,0 +1,1 @@
+../../scenarios/common/acme_drv.c

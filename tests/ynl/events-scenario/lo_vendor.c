@@ -1,0 +1,1 @@
+../../scenarios/common/lo_vendor.c
