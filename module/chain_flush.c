@@ -88,38 +88,41 @@ static bool barrier_matches(const struct hungtask_wq_barrier *b, struct task_str
 	       hungtask_work_data_pwq(atomic_long_read(&b->work.data));
 }
 
-/* Scan @t's stack for a word equal to wq_barrier_func; return the barrier. */
+struct hungtask_barrier_search {
+	struct task_struct *t;
+	struct hungtask_wq_barrier *out;
+	bool saw_stale;
+};
+
+/* A word equal to wq_barrier_func is a barrier's work.func: is it @t's live one? */
+static bool hungtask_barrier_word(unsigned long addr, unsigned long word, void *arg)
+{
+	struct hungtask_barrier_search *bs = arg;
+	unsigned long b = addr - offsetof(struct work_struct, func);
+
+	if (word != hungtask_syms.wq_barrier_func)
+		return false;
+	if (copy_from_kernel_nofault(bs->out, (void *)b, sizeof(*bs->out)))
+		return false;
+	if (barrier_matches(bs->out, bs->t))
+		return true;
+	bs->saw_stale = true;
+	return false;
+}
+
+/* The live barrier on @t's stack, or 0; *saw_stale: a dead one was seen. */
 static unsigned long hungtask_find_barrier(struct task_struct *t, struct hungtask_wq_barrier *out,
 					   bool *saw_stale)
 {
-	unsigned long base = (unsigned long)task_stack_page(t);
-	unsigned long sp = READ_ONCE(t->thread.sp);
-	unsigned long words[32];
-	unsigned long addr;
-	unsigned int i;
+	struct hungtask_barrier_search bs = { .t = t, .out = out };
+	unsigned long word;
 
 	*saw_stale = false;
-	if (!hungtask_syms.wq_barrier_func || !base || sp < base || sp >= base + THREAD_SIZE)
+	if (!hungtask_syms.wq_barrier_func)
 		return 0;
-	for (addr = sp & ~(sizeof(long) - 1); addr < base + THREAD_SIZE; addr += sizeof(words)) {
-		size_t chunk = min_t(size_t, sizeof(words), base + THREAD_SIZE - addr);
-
-		if (copy_from_kernel_nofault(words, (void *)addr, chunk))
-			return 0;
-		for (i = 0; i < chunk / sizeof(long); i++) {
-			unsigned long b;
-
-			if (words[i] != hungtask_syms.wq_barrier_func)
-				continue;
-			b = addr + i * sizeof(long) - offsetof(struct work_struct, func);
-			if (copy_from_kernel_nofault(out, (void *)b, sizeof(*out)))
-				continue;
-			if (barrier_matches(out, t))
-				return b;
-			*saw_stale = true;
-		}
-	}
-	return 0;
+	word = hungtask_stack_scan(t, hungtask_barrier_word, &bs);
+	*saw_stale = bs.saw_stale;
+	return word ? word - offsetof(struct work_struct, func) : 0;
 }
 
 static void hungtask_wq_name(unsigned long pwq, struct hungtask_hop_flush_work *f)

@@ -212,6 +212,9 @@ int hungtask_chain_cpu_init(void);
 void hungtask_chain_cpu_exit(void);
 
 /* victim.c */
+unsigned long hungtask_stack_scan(struct task_struct *t,
+				  bool (*match)(unsigned long addr, unsigned long word, void *arg),
+				  void *arg);
 void hungtask_victim_snap(struct hungtask_ctx *ctx, struct task_struct *victim);
 void hungtask_stack_of(struct task_struct *t, struct hungtask_stack *st);
 

@@ -25,57 +25,79 @@ void hungtask_stack_of(struct task_struct *t, struct hungtask_stack *st)
 		st->nr = hungtask_syms.stack_trace_save_tsk(t, st->frames, HUNGTASK_MAX_FRAMES, 0);
 }
 
-/*
- * The kernel keeps its own copy of a path argument in a struct filename
- * (getname()), whose uptr is the user pointer the syscall got. A pointer to it
- * sits on the victim's stack: find the word whose filename->uptr equals the
- * argument. Every read is fault-safe; a match is checked, never assumed.
+/**
+ * hungtask_stack_scan() - visit the words of a sleeping task's kernel stack.
+ * @t: the task, not running (its saved sp is meaningful).
+ * @match: called for each word, from the saved sp to the top of the stack,
+ *	with the word's address and value; returns true to stop.
+ * @arg: passed to @match.
+ *
+ * Reads the stack fault-safely, in chunks, and never beyond THREAD_SIZE.
+ *
+ * Context: atomic allowed.
+ * Return: the address of the word @match stopped at, or 0.
  */
-static bool hungtask_path_from_stack(struct task_struct *t, unsigned long uarg, char *out,
-				     size_t len)
+unsigned long hungtask_stack_scan(struct task_struct *t,
+				  bool (*match)(unsigned long addr, unsigned long word, void *arg),
+				  void *arg)
 {
 	unsigned long base = (unsigned long)task_stack_page(t);
-	unsigned long sp = t->thread.sp;
+	unsigned long sp = READ_ONCE(t->thread.sp);
 	unsigned long words[32];
 	unsigned long addr;
 	unsigned int i;
 
-	if (!uarg || !base || sp < base || sp >= base + THREAD_SIZE)
-		return false;
+	if (!base || sp < base || sp >= base + THREAD_SIZE)
+		return 0;
 	for (addr = sp & ~(sizeof(long) - 1); addr < base + THREAD_SIZE; addr += sizeof(words)) {
 		size_t chunk = min_t(size_t, sizeof(words), base + THREAD_SIZE - addr);
 
 		if (copy_from_kernel_nofault(words, (void *)addr, chunk))
-			return false;
-		for (i = 0; i < chunk / sizeof(long); i++) {
-			struct filename fn;
-			size_t got;
-
-			/*
-			 * getname() puts the struct filename at the start of a
-			 * PATH_MAX names_cache object, so it is page aligned
-			 * (names too long for that live elsewhere: not searched).
-			 */
-			if (words[i] & ~PAGE_MASK || !virt_addr_valid((void *)words[i]))
-				continue;
-			if (copy_from_kernel_nofault(&fn, (void *)words[i], sizeof(fn)))
-				continue;
-			if ((unsigned long)fn.uptr != uarg || !fn.name)
-				continue;
-			/* Read the name in small pieces: it may end near a page end. */
-			for (got = 0; got < len - 1; got += 16) {
-				size_t n = min_t(size_t, 16, len - 1 - got);
-
-				if (copy_from_kernel_nofault(out + got, fn.name + got, n))
-					break;
-				if (memchr(out + got, '\0', n))
-					break;
-			}
-			out[len - 1] = '\0';
-			return out[0] != '\0';
-		}
+			return 0;
+		for (i = 0; i < chunk / sizeof(long); i++)
+			if (match(addr + i * sizeof(long), words[i], arg))
+				return addr + i * sizeof(long);
 	}
-	return false;
+	return 0;
+}
+
+struct hungtask_path_search {
+	unsigned long uarg;
+	char *out;
+	size_t len;
+};
+
+/*
+ * The kernel keeps its own copy of a path argument in a struct filename
+ * (getname()), whose uptr is the user pointer the syscall got. A pointer to it
+ * sits on the victim's stack. getname() puts the struct at the start of a
+ * PATH_MAX names_cache object, so it is page aligned (names too long for that
+ * live elsewhere and are not searched). Every read is fault-safe; a match is
+ * checked, never assumed.
+ */
+static bool hungtask_filename_matches(unsigned long addr, unsigned long word, void *arg)
+{
+	struct hungtask_path_search *ps = arg;
+	struct filename fn;
+	size_t got;
+
+	if (word & ~PAGE_MASK || !virt_addr_valid((void *)word))
+		return false;
+	if (copy_from_kernel_nofault(&fn, (void *)word, sizeof(fn)))
+		return false;
+	if ((unsigned long)fn.uptr != ps->uarg || !fn.name)
+		return false;
+	/* Read the name in small pieces: it may end near a page end. */
+	for (got = 0; got < ps->len - 1; got += 16) {
+		size_t n = min_t(size_t, 16, ps->len - 1 - got);
+
+		if (copy_from_kernel_nofault(ps->out + got, fn.name + got, n))
+			break;
+		if (memchr(ps->out + got, '\0', n))
+			break;
+	}
+	ps->out[ps->len - 1] = '\0';
+	return ps->out[0] != '\0';
 }
 
 /*
@@ -141,7 +163,11 @@ void hungtask_victim_snap(struct hungtask_ctx *ctx, struct task_struct *victim)
 	inc->syscall_args[4] = regs.r8;
 	inc->syscall_args[5] = regs.r9;
 	arg = hungtask_path_arg(inc->syscall_nr);
-	if (arg >= 0)
-		hungtask_path_from_stack(victim, inc->syscall_args[arg], inc->path,
-					 sizeof(inc->path));
+	if (arg >= 0 && inc->syscall_args[arg]) {
+		struct hungtask_path_search ps = {
+			.uarg = inc->syscall_args[arg], .out = inc->path, .len = sizeof(inc->path),
+		};
+
+		hungtask_stack_scan(victim, hungtask_filename_matches, &ps);
+	}
 }
