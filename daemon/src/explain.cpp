@@ -127,6 +127,14 @@ Verdict explain_verdict(const Incident& in) {
     }
     v.kind = VerdictKind::unknown;
     std::string s = who + " is blocked";
+    if (victim && in.chain.empty()) {
+        if (auto where = blocked_in(*victim))
+            s += " in " + *where;
+        v.summary = s +
+                    "; hungtask captured it but has no rule for this kind of wait (it follows "
+                    "flush_work waits so far), so no cause is proven.";
+        return v;
+    }
     if (flush) {
         const Json& f = flush->fields;
         s += " in flush_work() waiting for " + symbol(f["target_function"], f["target_module"]) +

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "explain.hpp"
 #include "syscalls.hpp"
 
 namespace hungtask {
@@ -446,6 +447,11 @@ std::string hung_task_summary(const Incident& in) {
 }
 
 void KernelLogFeeder::refresh_summary(Incident& in) const {
+    // hungtask.ko captured it: the explainer speaks, even when there is no chain.
+    if (!in.capture.is_null()) {
+        in.verdict = explain_verdict(in);
+        return;
+    }
     if (in.chain.empty() && in.verdict.kind == VerdictKind::unknown && !in.verdict.culprit)
         in.verdict.summary = hung_task_summary(in);
 }
