@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -144,7 +145,8 @@ TEST(NetlinkDecode, SeedMessagesGiveTheSeedVerdict) {
         EXPECT_EQ(v.state, "D") << file;
         EXPECT_EQ(v.syscall, "write") << file;
         ASSERT_GE(v.stack.size(), 2u) << file;
-        EXPECT_EQ(frame_function(v.stack[0]), "__flush_work") << file;
+        // flush_work on 6.1, __flush_work (not inlined) on 6.12.
+        EXPECT_TRUE(frame_function(v.stack[0]).ends_with("flush_work")) << v.stack[0];
         EXPECT_EQ(frame_function(v.stack[1]), "acme_sync_write") << file;
         EXPECT_EQ(kinds(in), (std::vector<std::string>{"flush_work", "worker", "cpu"})) << file;
         const Json& f = in.chain[0].fields;
@@ -171,8 +173,7 @@ TEST(NetlinkDecode, SeedMessagesGiveTheSeedVerdict) {
         EXPECT_EQ(in.verdict.culprit->module, "lo_vendor") << file;
         EXPECT_EQ(in.host.watchdog, 0) << file;
         EXPECT_EQ(in.host.preemption, "none") << file;
-        EXPECT_EQ(in.host.out_of_tree_modules,
-                  (std::vector<std::string>{"acme_drv", "lo_vendor"}))
+        EXPECT_EQ(in.host.out_of_tree_modules, (std::vector<std::string>{"acme_drv", "lo_vendor"}))
             << file;
         EXPECT_EQ(in.host.taint, "OE") << file;
     }
@@ -306,7 +307,7 @@ TEST(NetlinkDecode, UnknownAttributesAreIgnored) {
     ASSERT_TRUE(base.ok()) << base.error().to_string();
     Msg extended = minimal(
         [](Msg& t) {
-            t.u64(HUNGTASK_A_INCIDENT_PAD, 0)        // pad: skipped
+            t.u64(HUNGTASK_A_INCIDENT_PAD, 0)         // pad: skipped
                 .u64(HUNGTASK_A_INCIDENT_MAX + 7, 9)  // a newer module's attribute
                 .begin(HUNGTASK_A_INCIDENT_MAX + 8)
                 .str(1, "a nest this reader does not know")
@@ -378,8 +379,9 @@ TEST(NetlinkDecode, MalformedValuesNameTheirAttribute) {
 
     // A hop without its kind, an unknown trigger, missing required attributes.
     r = decode_incident_message(
-        minimal([](Msg& t) { t.begin(HUNGTASK_A_INCIDENT_HOP).u8(HUNGTASK_A_HOP_VERIFIED, 1).end(); })
-            .bytes());
+        minimal([](Msg& t) {
+            t.begin(HUNGTASK_A_INCIDENT_HOP).u8(HUNGTASK_A_HOP_VERIFIED, 1).end();
+        }).bytes());
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().to_string(), "hop[0].kind: missing");
     r = decode_incident_message(
@@ -414,7 +416,7 @@ TEST(NetlinkDecode, AHopOfAnUnknownKindStaysInTheChain) {
 }
 
 // Every single-byte corruption of a real message decodes or fails, never crashes, and
-// what decodes serialises.
+// what decodes survives the store's JSON round trip.
 TEST(NetlinkDecode, CorruptedBytesNeverCrash) {
     Bytes msg = fixture_bytes("event-6.12.bin");
     for (size_t i = 0; i < msg.size(); i++) {
@@ -422,9 +424,12 @@ TEST(NetlinkDecode, CorruptedBytesNeverCrash) {
             Bytes bad = msg;
             bad[i] ^= x;
             auto r = decode_incident_message(bad);
-            if (r.ok())
-                EXPECT_FALSE(dump_json(to_json(*r)).empty());
-            else
+            if (r.ok()) {
+                // What the store writes reads back the same (the fuzz target's invariant).
+                auto back = incident_from_json(Json::parse(dump_json(to_json(*r))));
+                ASSERT_TRUE(back.ok()) << i << ": " << back.error().to_string();
+                EXPECT_EQ(*back, *r) << "byte " << i;
+            } else
                 EXPECT_FALSE(r.error().to_string().empty());
         }
     }

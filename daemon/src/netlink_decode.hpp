@@ -1,0 +1,32 @@
+// hungtask generic netlink messages (proto/hungtask.yaml) -> Incident.
+//
+// Input: one message of the "hungtask" family without its nlmsghdr, i.e. the genlmsghdr
+// (cmd u8, version u8, reserved u16) followed by the `incident` attribute set, as the
+// module sends it for the EVENT notification and for each INCIDENT_GET dump reply.
+//
+// The decoder is pure and trusts nothing: every attribute length, nested or not, is
+// checked against what encloses it and against the size its type needs; strings must be
+// NUL-terminated inside their attribute.  Attribute types it does not know are skipped
+// (a newer module may add some, proto/README.md), `pad` included.  A malformed message
+// is an Error whose `where` is the attribute path, e.g. "hop[1].worker.task.comm".
+//
+// The Incident has the shape ModuleRecordAssembler (kmsg_record.hpp) gives for the same
+// capture: the same victim fields, hop `fields` keys in the same order, host, capture
+// block and verdict, so the store treats both sources alike.  Differences: source is
+// "netlink", capture.netlink_version replaces capture.kmsg_version, repeats comes from
+// the module (1 + its coalesced reports), and id/seq are the module's seq (the store
+// keeps them when free, see Store::upsert).
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "incident.hpp"
+#include "result.hpp"
+
+namespace hungtask {
+
+// Decodes an EVENT or INCIDENT_GET message; any other genl cmd is an error.
+Result<Incident> decode_incident_message(std::span<const uint8_t> genl_payload);
+
+}  // namespace hungtask
