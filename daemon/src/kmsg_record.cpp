@@ -44,18 +44,6 @@ Json opt_json(const std::optional<std::string>& v) {
     return v ? Json(*v) : Json(nullptr);
 }
 
-// "%ps"/"%pS" output -> function and module; "0x0" (no symbol) -> nulls.
-void put_symbol(Json& out, const std::optional<std::string>& sym, const char* fn_key,
-                const char* mod_key) {
-    if (!sym || sym->starts_with("0x")) {
-        out[fn_key] = nullptr;
-        out[mod_key] = nullptr;
-        return;
-    }
-    out[fn_key] = frame_function(*sym);
-    out[mod_key] = opt_json(frame_module(*sym));
-}
-
 Json task_json(const ModuleRecordLine& l) {
     Json t = Json::object();
     t["pid"] = opt_json(field_int(l, "pid"));
@@ -77,16 +65,6 @@ Json task_json(const ModuleRecordLine& l) {
     put_symbol(t, t["kthread"].get<bool>() ? field_str(l, "fn") : std::nullopt, "function",
                "module");
     return t;
-}
-
-// The stack IPI's own frames come first; the holder's stack starts after its entry.
-void trim_ipi_frames(Json& stack) {
-    for (size_t i = 0; i < stack.size(); i++) {
-        if (frame_function(stack[i].get<std::string>()).starts_with("asm_sysvec_")) {
-            stack.erase(stack.begin(), stack.begin() + long(i) + 1);
-            return;
-        }
-    }
 }
 
 }  // namespace
@@ -273,9 +251,13 @@ std::optional<Incident> ModuleRecordAssembler::push(std::string_view msg) {
             h.out_of_tree_modules = std::move(mods);
         }
     } else if (l.record == "end") {
-        for (auto& hop : in.chain)
-            if (hop.kind == "cpu")
-                trim_ipi_frames(hop.fields["hog_stack"]);
+        for (auto& hop : in.chain) {
+            if (hop.kind != "cpu")
+                continue;
+            auto frames = hop.fields["hog_stack"].get<std::vector<std::string>>();
+            trim_ipi_frames(frames);
+            hop.fields["hog_stack"] = frames;
+        }
         in.verdict = explain_verdict(in);
         Incident done = std::move(in);
         reset();

@@ -251,18 +251,6 @@ std::optional<std::string> state_letter(const std::optional<uint8_t>& c) {
     return std::string(1, char(*c));
 }
 
-// "%ps"/"%pS" text -> function and module; "0x..." (no symbol) -> nulls.
-void put_symbol(Json& out, const std::optional<std::string>& sym, const char* fn_key,
-                const char* mod_key) {
-    if (!sym || sym->empty() || sym->starts_with("0x")) {
-        out[fn_key] = nullptr;
-        out[mod_key] = nullptr;
-        return;
-    }
-    out[fn_key] = frame_function(*sym);
-    out[mod_key] = opt_json(frame_module(*sym));
-}
-
 // A `task` nest, with the keys and order of kmsg_record.cpp's task_json().
 Json task_json(const Nest& t) {
     Json j = Json::object();
@@ -305,16 +293,6 @@ std::vector<std::string> stack_frames(const Nest& s) {
         }
     }
     return out;
-}
-
-// The stack IPI's own frames come first; the holder's stack starts after its entry.
-void trim_ipi_frames(std::vector<std::string>& stack) {
-    for (size_t i = 0; i < stack.size(); i++) {
-        if (frame_function(stack[i]).starts_with("asm_sysvec_")) {
-            stack.erase(stack.begin(), stack.begin() + long(i) + 1);
-            return;
-        }
-    }
 }
 
 void flush_work_fields(const Nest& f, Json& out) {
