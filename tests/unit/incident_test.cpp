@@ -7,12 +7,7 @@
 namespace hungtask {
 namespace {
 
-Victim make_victim(int64_t pid, std::string comm) {
-    Victim v;
-    v.pid = pid;
-    v.comm = std::move(comm);
-    return v;
-}
+using test::make_victim;
 
 // A fully populated incident, chain and culprit included, like the module will produce.
 Incident full_incident() {

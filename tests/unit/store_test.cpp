@@ -13,12 +13,7 @@
 namespace hungtask {
 namespace {
 
-Victim make_victim(int64_t pid, std::string comm) {
-    Victim v;
-    v.pid = pid;
-    v.comm = std::move(comm);
-    return v;
-}
+using test::make_victim;
 
 using test::TempDir;
 

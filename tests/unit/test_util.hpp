@@ -11,7 +11,17 @@
 
 #include <gtest/gtest.h>
 
+#include "incident.hpp"
+
 namespace hungtask::test {
+
+// A victim with only the fields every incident needs.
+inline Victim make_victim(int64_t pid, std::string comm) {
+    Victim v;
+    v.pid = pid;
+    v.comm = std::move(comm);
+    return v;
+}
 
 inline std::string fixture_path(const std::string& rel) {
     return std::string(HUNGTASK_FIXTURES_DIR) + "/" + rel;
