@@ -30,7 +30,7 @@ const char* kTopUsage =
     "Explains hung tasks: who is stuck, on what, and why.\n"
     "\n"
     "Commands:\n"
-    "  run        follow the kernel log and store every incident\n"
+    "  run        the service: receive the module's incidents, store them, ack them\n"
     "  scan-log   find incidents in kernel log files (console, dmesg, /dev/kmsg, pstore)\n"
     "  report     show stored incidents (after a reboot too)\n"
     "  explain    render an exported JSON report (report --json) as text, offline\n"
@@ -38,20 +38,29 @@ const char* kTopUsage =
     "Run 'hungtaskd COMMAND --help' for a command's options.  --version prints the version.\n";
 
 const char* kRunUsage =
-    "Usage: hungtaskd run [--state-dir DIR] [--kmsg PATH] [--boot-id ID] [--oneshot]\n"
+    "Usage: hungtaskd run [--state-dir DIR] [--boot-id ID] [--kmsg PATH [--oneshot]]\n"
     "\n"
-    "Follows the kernel log from the oldest record still in the ring buffer, recognises\n"
-    "the kernel's hung-task reports and stores each incident as soon as it is complete\n"
-    "(a re-report of the same task updates it).  Logs one line per stored incident to\n"
-    "stderr.  Stops cleanly on SIGTERM or SIGINT.  Sends READY=1 to $NOTIFY_SOCKET when\n"
-    "set (systemd Type=notify).\n"
+    "The service.  By default it receives hungtask.ko's incidents over generic netlink\n"
+    "(family \"hungtask\", group \"events\"; needs CAP_NET_ADMIN): on start and after any\n"
+    "gap, overrun or module reload it fetches what it missed from the module's ring by\n"
+    "seq; it stores each incident durably, then acks it so the module can reuse the slot.\n"
+    "If the module is not loaded it waits for it.  Memory stays bounded under an event\n"
+    "storm: the event socket's buffer is fixed, and what overflows it is fetched again.\n"
+    "\n"
+    "With --kmsg it follows a kernel log instead (the kernel's own hung-task reports and\n"
+    "the module's kmsg records), for hosts without the module.\n"
+    "\n"
+    "Logs one line per stored incident to stderr (the journal under systemd).  Stops\n"
+    "cleanly on SIGTERM or SIGINT.  Sends READY=1 to $NOTIFY_SOCKET when set (systemd\n"
+    "Type=notify).\n"
     "\n"
     "Options:\n"
     "  --state-dir DIR  incident store (default /var/lib/hungtaskd)\n"
-    "  --kmsg PATH      kernel log to follow (default /dev/kmsg; a regular file is\n"
-    "                   followed like tail -f)\n"
-    "  --boot-id ID     boot id to record (default /proc/sys/kernel/random/boot_id)\n"
-    "  --oneshot        stop at the end of what the log holds now\n";
+    "  --boot-id ID     boot id to record when the source has none (default\n"
+    "                   /proc/sys/kernel/random/boot_id)\n"
+    "  --kmsg PATH      follow this kernel log instead of netlink (e.g. /dev/kmsg; a\n"
+    "                   regular file is followed like tail -f)\n"
+    "  --oneshot        with --kmsg: stop at the end of what the log holds now\n";
 
 const char* kScanUsage =
     "Usage: hungtaskd scan-log [--store] [--state-dir DIR] [--boot-id ID] FILE...\n"
@@ -165,8 +174,10 @@ Result<CliCommand> parse_run(ArgReader r) {
     c.run.boot_id = boot;
     if (c.run.state_dir.empty())
         return Error{"must not be empty", "--state-dir"};
-    if (c.run.kmsg_path.empty())
+    if (c.run.kmsg_path && c.run.kmsg_path->empty())
         return Error{"must not be empty", "--kmsg"};
+    if (c.run.oneshot && !c.run.kmsg_path)
+        return Error{"only with --kmsg (the netlink service runs until stopped)", "--oneshot"};
     return c;
 }
 

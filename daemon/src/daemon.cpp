@@ -16,6 +16,7 @@
 #include "host.hpp"
 #include "kernel_log.hpp"
 #include "kmsg_source.hpp"
+#include "netlink_source.hpp"
 
 namespace hungtask {
 
@@ -102,20 +103,113 @@ std::string incident_log_line(const Incident& in, const char* verb) {
     return s;
 }
 
+namespace {
+
+// The netlink service loop: the module's events, its dump by seq, acks after storing.
+int run_netlink(const RunOptions& opts, Store& store, std::ostream& err) {
+    auto opened = NetlinkSource::open(err);
+    if (!opened) {
+        err << "hungtaskd: error: " << opened.error().to_string() << "\n";
+        return 2;
+    }
+    std::unique_ptr<NetlinkSource> source = std::move(opened).value();
+    SignalFd signals;
+    if (signals.fd() < 0) {
+        err << "hungtaskd: error: cannot set up signal handling: " << std::strerror(errno) << "\n";
+        return 2;
+    }
+    std::optional<std::string> own_boot = opts.boot_id ? opts.boot_id : read_boot_id(opts.host_root);
+    NetlinkSource::Sink sink = [&](const Incident& got) {
+        Incident in = got;
+        if (!in.boot_id)
+            in.boot_id = own_boot;
+        if (!in.detected_at)
+            in.detected_at = iso8601_utc(int64_t(clock_seconds(CLOCK_REALTIME)));
+        fill_host(in.host, read_host_facts(opts.host_root), true);
+        auto r = store.upsert(in);
+        if (!r) {
+            err << "hungtaskd: error: storing incident seq " << got.seq << ": "
+                << r.error().to_string() << " (left unacked in the module; will retry)\n";
+            return false;
+        }
+        if (r->kind != UpsertKind::unchanged)
+            err << incident_log_line(r->incident,
+                                     r->kind == UpsertKind::created ? "stored" : "updated")
+                << "\n";
+        return true;
+    };
+    auto do_sync = [&]() -> bool {
+        if (auto s = source->sync(sink); !s) {
+            err << "hungtaskd: error: " << s.error().to_string() << " (will retry)\n";
+            return false;
+        }
+        return true;
+    };
+    do_sync();
+    if (auto n = sd_notify("READY=1"); !n)
+        err << "hungtaskd: warning: sd_notify: " << n.error().to_string() << "\n";
+    err << "hungtaskd: receiving hungtask events over generic netlink, state in "
+        << opts.state_dir << "\n";
+
+    int rc = 0;
+    bool stop = false;
+    double next_status = clock_seconds(CLOCK_MONOTONIC) + opts.status_interval_ms / 1000.0;
+    while (!stop) {
+        struct pollfd fds[2] = {{signals.fd(), POLLIN, 0}, {source->fd(), POLLIN, 0}};
+        double now = clock_seconds(CLOCK_MONOTONIC);
+        int timeout = source->needs_sync() ? 1000 : int((next_status - now) * 1000);
+        int n = ::poll(fds, 2, std::max(timeout, 0));
+        if (n < 0 && errno != EINTR) {
+            err << "hungtaskd: error: poll: " << std::strerror(errno) << "\n";
+            rc = 2;
+            break;
+        }
+        if (n > 0 && (fds[0].revents & POLLIN) && signals.got_signal()) {
+            stop = true;
+            break;
+        }
+        if (n > 0 && (fds[1].revents & (POLLIN | POLLERR))) {
+            if (auto s = source->pump(sink); !s) {
+                err << "hungtaskd: error: " << s.error().to_string() << "\n";
+                rc = 2;
+                break;
+            }
+        }
+        now = clock_seconds(CLOCK_MONOTONIC);
+        if (source->needs_sync() || now >= next_status) {
+            // Periodic status: catches notifications the module could not send.
+            do_sync();
+            next_status = now + opts.status_interval_ms / 1000.0;
+        }
+    }
+    const NetlinkCounters& c = source->counters();
+    err << "hungtaskd: stopping (events " << c.events << ", dumped " << c.dumped << ", acked "
+        << c.acked << ", overruns " << c.overruns << ", gaps " << c.gaps << ", malformed "
+        << c.malformed << ")\n";
+    if (auto n = sd_notify("STOPPING=1"); !n)
+        err << "hungtaskd: warning: sd_notify: " << n.error().to_string() << "\n";
+    return rc;
+}
+
+}  // namespace
+
 int run_daemon(const RunOptions& opts, std::ostream& err) {
     auto store = Store::open(opts.state_dir, err, opts.limits);
     if (!store) {
         err << "hungtaskd: error: " << store.error().to_string() << "\n";
         return 2;
     }
+    if (!opts.kmsg_path)
+        return run_netlink(opts, *store, err);
+    const std::string& kmsg_path = *opts.kmsg_path;
     std::optional<std::string> boot_id = opts.boot_id;
     if (!boot_id) {
         boot_id = read_boot_id(opts.host_root);
         if (!boot_id)
             err << "hungtaskd: warning: boot id unreadable; incidents get a null boot_id\n";
     }
-    std::string source_name = opts.kmsg_path == "/dev/kmsg" ? "kmsg" : "kmsg:" + opts.kmsg_path;
-    auto opened = KmsgSource::open(opts.kmsg_path, LogContext{source_name, boot_id}, err);
+    std::string source_name = kmsg_path == "/dev/kmsg" ? "kmsg" : "kmsg:" + kmsg_path;
+    auto opened = KmsgSource::open(kmsg_path, LogContext{source_name, boot_id}, err);
     if (!opened) {
         err << "hungtaskd: error: " << opened.error().to_string() << "\n";
         return 2;
@@ -163,7 +257,7 @@ int run_daemon(const RunOptions& opts, std::ostream& err) {
 
     if (auto n = sd_notify("READY=1"); !n)
         err << "hungtaskd: warning: sd_notify: " << n.error().to_string() << "\n";
-    err << "hungtaskd: following " << opts.kmsg_path << ", state in " << opts.state_dir << "\n";
+ err << "hungtaskd: following " << kmsg_path << ", state in " << opts.state_dir << "\n";
 
     int rc = 0;
     bool stop = false;

@@ -1,5 +1,6 @@
-// `hungtaskd run`: follow the kernel log, store each incident as soon as it is complete
-// (and again when a re-report coalesces into it), log one line per stored incident.
+// `hungtaskd run`: receive hungtask.ko's incidents over generic netlink (the default), or
+// follow a kernel log (--kmsg), store each incident durably, ack it to the module, and
+// log one line per stored incident.
 #pragma once
 
 #include <optional>
@@ -13,11 +14,14 @@ namespace hungtask {
 
 struct RunOptions {
     std::string state_dir = kDefaultStateDir;
-    std::string kmsg_path = "/dev/kmsg";
+    // Unset: the module's netlink family.  Set: follow this kernel log instead (the
+    // kernel's own hung-task reports and the module's kmsg records).
+    std::optional<std::string> kmsg_path;
     std::optional<std::string> boot_id;  // default: /proc/sys/kernel/random/boot_id
     bool oneshot = false;                // stop once the log is read to its current end
     std::string host_root;               // prefix for /proc and /sys (tests)
     int idle_flush_ms = 1000;            // a report with no new line for this long is complete
+    int status_interval_ms = 10000;      // netlink: how often the module's status is checked
     StoreLimits limits;
 };
 

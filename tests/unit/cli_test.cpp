@@ -47,6 +47,7 @@ TEST(Cli, UsageErrorsExitTwoWithAHint) {
         {{"scan-log", "--boot-id", "not/a/boot", "x.log"}, "--boot-id: not a boot id"},
         {{"run", "extra"}, "extra: unexpected argument"},
         {{"run", "--state-dir="}, "--state-dir: must not be empty"},
+        {{"run", "--oneshot"}, "--oneshot: only with --kmsg"},
         {{"explain"}, "explain: needs exactly one FILE"},
         {{"explain", "a.json", "b.json"}, "explain: needs exactly one FILE"},
     };
@@ -73,7 +74,7 @@ TEST(Cli, HelpForEveryCommandDocumentsExitCodes) {
     }
     EXPECT_TRUE(
         has(cli({"run", "--help"}).out,
-            "Usage: hungtaskd run [--state-dir DIR] [--kmsg PATH] [--boot-id ID] [--oneshot]"));
+            "Usage: hungtaskd run [--state-dir DIR] [--boot-id ID] [--kmsg PATH [--oneshot]]"));
     EXPECT_TRUE(
         has(cli({"report", "--help"}).out,
             "Usage: hungtaskd report [--json] [--state-dir DIR] [--since TIME] [ID | --last]"));

@@ -120,7 +120,7 @@ TEST(Daemon, OneshotStoresEveryIncidentWithLiveHostFacts) {
     const Incident* in = store->find("6f1d7c3a-1");
     ASSERT_NE(in, nullptr);
     EXPECT_EQ(in->boot_id, kBoot);
-    EXPECT_EQ(in->source, "kmsg:" + o.kmsg_path);
+    EXPECT_EQ(in->source, "kmsg:" + *o.kmsg_path);
     ASSERT_TRUE(in->detected_at);
     EXPECT_TRUE(normalize_iso8601(*in->detected_at));
     EXPECT_EQ(in->host.out_of_tree_modules, std::vector<std::string>{"lo_vendor"});

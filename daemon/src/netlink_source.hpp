@@ -1,0 +1,118 @@
+// hungtask.ko's generic netlink family as the daemon's incident source (libnl-genl-3).
+//
+// Two sockets:
+//   - the event socket, non-blocking, joined to the family's "events" group and to
+//     nlctrl's "notify" group (family registered / unregistered: the module was loaded or
+//     unloaded).  Its receive buffer is fixed, so an event storm costs bounded memory: the
+//     kernel drops what does not fit and reports ENOBUFS, and the daemon then fetches
+//     what it missed by dump instead of queueing it;
+//   - the request socket, blocking with a receive timeout, for status-get, the dump by
+//     seq and the acks.
+//
+// Delivery: every incident goes to the sink (which stores it durably) and is acked to
+// the module only when the sink says it is durable.  An event whose seq is not the next
+// one expected, an overrun, a module (re)load, an interrupted dump or a periodic status
+// showing a newer seq all lead to a dump from the first seq not yet seen, so nothing in
+// the module's ring is missed.  Unacked incidents stay in the ring (the module drops new
+// ones when it is full and counts them; the daemon logs those counters when they grow).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "incident.hpp"
+#include "result.hpp"
+
+struct nl_sock;
+struct nl_msg;
+
+namespace hungtask {
+
+struct ModuleStatus {
+    std::string boot_id;
+    uint64_t first_seq = 0;
+    uint64_t last_seq = 0;
+    uint64_t captured = 0;
+    uint64_t coalesced = 0;
+    uint64_t dropped_full = 0;
+    uint64_t dropped_busy = 0;
+    uint64_t listeners_failed = 0;
+    uint32_t ring_fill = 0;
+    uint32_t ring_size = 0;
+};
+
+struct NetlinkCounters {
+    uint64_t events = 0;        // incidents received as events
+    uint64_t dumped = 0;        // incidents received by dump
+    uint64_t acked = 0;         // acks the module accepted
+    uint64_t overruns = 0;      // ENOBUFS on the event socket
+    uint64_t gaps = 0;          // events out of sequence
+    uint64_t malformed = 0;     // messages that failed to decode (logged)
+    uint64_t not_durable = 0;   // incidents the sink could not store (left unacked)
+    uint64_t module_loads = 0;  // family appeared (at start or later)
+};
+
+class NetlinkSource {
+  public:
+    // Returns true when the incident is durable (then it is acked).
+    using Sink = std::function<bool(const Incident&)>;
+
+    struct Options {
+        int event_rcvbuf = 1 << 20;  // bytes; the kernel doubles it
+        int request_timeout_ms = 5000;
+    };
+
+    // Opens both sockets and joins nlctrl's notify group.  The family need not exist
+    // yet: call sync() to resolve it.  Fails with a clear error on missing privilege.
+    static Result<std::unique_ptr<NetlinkSource>> open(std::ostream& log, Options opts);
+    static Result<std::unique_ptr<NetlinkSource>> open(std::ostream& log) {
+        return open(log, Options{});
+    }
+    ~NetlinkSource();
+    NetlinkSource(const NetlinkSource&) = delete;
+    NetlinkSource& operator=(const NetlinkSource&) = delete;
+
+    int fd() const;
+    bool module_present() const { return family_ > 0; }
+    bool needs_sync() const { return need_sync_; }
+    const NetlinkCounters& counters() const { return ctr_; }
+    const std::optional<ModuleStatus>& last_status() const { return status_; }
+
+    // Drains the event socket; events go to the sink.  Errors are fatal socket errors.
+    Status pump(const Sink& sink);
+    // Resolves the family if needed, reads the module's status and dumps whatever seq
+    // the daemon has not seen yet.  Missing family is not an error (logged once).
+    Status sync(const Sink& sink);
+
+  private:
+    NetlinkSource(std::ostream& log, Options opts);
+    Status resolve();
+    Result<ModuleStatus> get_status();
+    Status dump_from(uint64_t from, const Sink& sink);
+    void deliver(const Incident& in, const Sink& sink, bool ack_now,
+                 std::vector<uint64_t>* ack_later);
+    Status ack(uint64_t seq, const std::string& boot_id);
+    static int on_event(nl_msg* msg, void* arg);
+    int handle_event(nl_msg* msg);
+
+    std::ostream* log_;
+    Options opts_;
+    nl_sock* ev_ = nullptr;
+    nl_sock* rq_ = nullptr;
+    int family_ = 0;
+    int ctrl_family_ = 0;
+    bool need_sync_ = true;
+    bool family_changed_ = false;
+    bool logged_absent_ = false;
+    uint64_t last_seen_ = 0;   // highest seq of the current module instance handled
+    std::string boot_id_;      // the module's boot id
+    std::optional<ModuleStatus> status_;
+    const Sink* pump_sink_ = nullptr;
+    NetlinkCounters ctr_;
+};
+
+}  // namespace hungtask
