@@ -25,6 +25,7 @@ static int hungtask_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "dropped_busy %llu\n", c.dropped_busy);
 	seq_printf(m, "ring_fill %u\n", c.ring_fill);
 	seq_printf(m, "ring_size %u\n", c.ring_size);
+	seq_printf(m, "unacked %u\n", c.unacked);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(hungtask_status);

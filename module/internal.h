@@ -176,6 +176,7 @@ struct hungtask_counters {
 	u64 dropped_busy;
 	u32 ring_fill;
 	u32 ring_size;
+	u32 unacked;	/* slots holding an incident user space has not acked */
 };
 void hungtask_ring_counters(struct hungtask_counters *c);
 void hungtask_ring_count_busy(void);

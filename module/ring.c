@@ -21,7 +21,14 @@ static unsigned int ring_slots = 16;
 module_param(ring_slots, uint, 0444);
 MODULE_PARM_DESC(ring_slots, "incidents kept until acknowledged (1..256)");
 
-#define HUNGTASK_EPISODES 64
+/*
+ * Episodes remembered (LRU). It must exceed the number of tasks hung at once:
+ * the detector re-reports every hung task on every scan, and a task whose
+ * episode was evicted is captured again. 1024 entries (32 KiB) cover a storm
+ * of 1024 hung tasks; beyond that, repeats are captured again (bounded by the
+ * ring, counted in dropped_full), never lost.
+ */
+#define HUNGTASK_EPISODES 1024
 
 struct hungtask_slot {
 	bool used;
@@ -197,9 +204,14 @@ int hungtask_ring_commit(struct hungtask_incident *inc)
 void hungtask_ring_counters(struct hungtask_counters *c)
 {
 	unsigned long flags;
+	unsigned int i;
 
 	spin_lock_irqsave(&hungtask_ring_lock, flags);
 	*c = hungtask_ctr;
+	c->unacked = 0;
+	for (i = 0; hungtask_slots && i < ring_slots; i++)
+		if (hungtask_slots[i].used && !hungtask_slots[i].acked)
+			c->unacked++;
 	spin_unlock_irqrestore(&hungtask_ring_lock, flags);
 }
 

@@ -1,6 +1,10 @@
 #include "cli.hpp"
 
 #include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -60,15 +64,20 @@ const char* kRunUsage =
     "                   /proc/sys/kernel/random/boot_id)\n"
     "  --kmsg PATH      follow this kernel log instead of netlink (e.g. /dev/kmsg; a\n"
     "                   regular file is followed like tail -f)\n"
-    "  --oneshot        with --kmsg: stop at the end of what the log holds now\n";
+    "  --oneshot        with --kmsg: stop at the end of what the log holds now\n"
+    "  --event-buffer BYTES\n"
+    "                   receive buffer of the event socket (default 1048576; the kernel\n"
+    "                   doubles it).  Smaller means less memory and more dumps after\n"
+    "                   overruns; nothing is lost either way\n";
 
 const char* kScanUsage =
-    "Usage: hungtaskd scan-log [--store] [--state-dir DIR] [--boot-id ID] FILE...\n"
+    "Usage: hungtaskd scan-log [--store] [--state-dir DIR] [--boot-id ID] FILE|DIR...\n"
     "\n"
     "Parses kernel log files (serial console, dmesg, a /dev/kmsg dump, pstore\n"
     "dmesg-ramoops, journalctl -k; FILE '-' is standard input) and prints the incidents\n"
     "as a JSON array, or with --store adds them to the store (scanning a file again does\n"
-    "not duplicate them).\n"
+    "not duplicate them).  A directory means every file under it, e.g. /sys/fs/pstore or\n"
+    "systemd-pstore's archive /var/lib/systemd/pstore.\n"
     "\n"
     "Options:\n"
     "  --store          add to the store instead of printing JSON\n"
@@ -157,10 +166,11 @@ bool wants_help(const std::vector<std::string>& args) {
 Result<CliCommand> parse_run(ArgReader r) {
     CliCommand c;
     c.kind = CliCommand::Kind::run;
-    std::optional<std::string> boot;
+    std::optional<std::string> boot, event_buffer;
     while (!r.done()) {
         TAKE("--state-dir", c.run.state_dir);
         TAKE("--kmsg", c.run.kmsg_path);
+        TAKE("--event-buffer", event_buffer);
         TAKE("--boot-id", boot);
         std::string a = r.next();
         if (a == "--oneshot") {
@@ -176,6 +186,14 @@ Result<CliCommand> parse_run(ArgReader r) {
         return Error{"must not be empty", "--state-dir"};
     if (c.run.kmsg_path && c.run.kmsg_path->empty())
         return Error{"must not be empty", "--kmsg"};
+    if (event_buffer) {
+        char* end = nullptr;
+        errno = 0;
+        unsigned long long v = std::strtoull(event_buffer->c_str(), &end, 10);
+        if (event_buffer->empty() || *end || errno || v < 4096 || v > (256ull << 20))
+            return Error{"must be a byte count from 4096 to 268435456", "--event-buffer"};
+        c.run.event_buffer = int(v);
+    }
     if (c.run.oneshot && !c.run.kmsg_path)
         return Error{"only with --kmsg (the netlink service runs until stopped)", "--oneshot"};
     return c;
@@ -279,10 +297,40 @@ Result<std::string> read_input(const std::string& path, std::istream& in) {
     return data;
 }
 
+// A directory stands for the regular files under it, recursively, in path order: pstore
+// (/sys/fs/pstore) and systemd-pstore's archive (/var/lib/systemd/pstore/ID/dmesg.txt).
+Result<std::vector<std::string>> expand_inputs(const std::vector<std::string>& args) {
+    namespace fs = std::filesystem;
+    std::vector<std::string> out;
+    for (const auto& a : args) {
+        std::error_code ec;
+        if (a == "-" || !fs::is_directory(a, ec)) {
+            out.push_back(a);
+            continue;
+        }
+        std::vector<std::string> files;
+        for (auto it = fs::recursive_directory_iterator(a, ec); !ec && it != fs::end(it);
+             it.increment(ec)) {
+            if (it->is_regular_file(ec))
+                files.push_back(it->path().string());
+        }
+        if (ec)
+            return Error{"cannot list the directory: " + ec.message(), a};
+        std::sort(files.begin(), files.end());
+        out.insert(out.end(), files.begin(), files.end());
+    }
+    return out;
+}
+
 int cmd_scan(const CliCommand& c, std::istream& in, std::ostream& out, std::ostream& err) {
     // Read everything first: a missing file must not leave a half-done --store.
     std::vector<std::pair<std::string, std::string>> inputs;
-    for (const auto& f : c.files) {
+    auto files = expand_inputs(c.files);
+    if (!files) {
+        err << "hungtaskd: error: " << files.error().to_string() << "\n";
+        return kExitError;
+    }
+    for (const auto& f : *files) {
         auto data = read_input(f, in);
         if (!data) {
             err << "hungtaskd: error: " << data.error().to_string() << "\n";

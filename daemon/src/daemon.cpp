@@ -107,7 +107,9 @@ namespace {
 
 // The netlink service loop: the module's events, its dump by seq, acks after storing.
 int run_netlink(const RunOptions& opts, Store& store, std::ostream& err) {
-    auto opened = NetlinkSource::open(err);
+    NetlinkSource::Options nopts;
+    nopts.event_rcvbuf = opts.event_buffer;
+    auto opened = NetlinkSource::open(err, nopts);
     if (!opened) {
         err << "hungtaskd: error: " << opened.error().to_string() << "\n";
         return 2;

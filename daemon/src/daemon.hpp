@@ -21,7 +21,8 @@ struct RunOptions {
     bool oneshot = false;                // stop once the log is read to its current end
     std::string host_root;               // prefix for /proc and /sys (tests)
     int idle_flush_ms = 1000;            // a report with no new line for this long is complete
-    int status_interval_ms = 10000;      // netlink: how often the module's status is checked
+    int status_interval_ms = 10000;
+    int event_buffer = 1 << 20;          // netlink: receive buffer of the event socket      // netlink: how often the module's status is checked
     StoreLimits limits;
 };
 

@@ -94,6 +94,25 @@ TEST(Cli, ScanLogPrintsJsonInLogOrder) {
     EXPECT_EQ(j[0]["source"], "log:" + test::fixture_path("logs/hung-6.1-console.log"));
 }
 
+// systemd-pstore's archive: /var/lib/systemd/pstore/<ID>/dmesg.txt (and loose files).
+TEST(Cli, ScanLogReadsAPstoreArchiveDirectory) {
+    TempDir tmp;
+    std::filesystem::create_directories(tmp / "pstore/1732520000000000");
+    test::write_file(tmp / "pstore/1732520000000000/dmesg.txt",
+                     test::fixture("logs/pstore-6.1-dmesg-ramoops-0"));
+    test::write_file(tmp / "pstore/notes", "nothing here\n");
+    CliRun r = cli({"scan-log", tmp / "pstore"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    Json j = Json::parse(r.out);
+    ASSERT_EQ(j.size(), 1u);
+    EXPECT_EQ(j[0]["panicked"], true);
+    EXPECT_EQ(j[0]["source"], "log:" + (tmp / "pstore/1732520000000000/dmesg.txt"));
+
+    CliRun empty = cli({"scan-log", tmp / "pstore/1732520000000000", tmp / "nope"});
+    EXPECT_EQ(empty.code, 2) << "a missing path is still an error";
+    EXPECT_TRUE(has(empty.err, tmp / "nope")) << empty.err;
+}
+
 TEST(Cli, ScanLogStdinAndBootId) {
     CliRun r = cli({"scan-log", "--boot-id", "6f1d7c3a-1111-4a4a-9b9b-0123456789ab", "-"},
                    test::fixture("logs/hung-6.12-kmsg.txt"));
