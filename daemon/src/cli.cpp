@@ -65,6 +65,9 @@ const char* kRunUsage =
     "  --kmsg PATH      follow this kernel log instead of netlink (e.g. /dev/kmsg; a\n"
     "                   regular file is followed like tail -f)\n"
     "  --oneshot        with --kmsg: stop at the end of what the log holds now\n"
+    "  --keep N         keep at most N incidents (default 1000); the oldest are pruned,\n"
+    "                   with a log line naming them\n"
+    "  --keep-bytes N   keep at most N bytes of records (default 67108864)\n"
     "  --event-buffer BYTES\n"
     "                   receive buffer of the event socket (default 1048576; the kernel\n"
     "                   doubles it).  Smaller means less memory and more dumps after\n"
@@ -166,11 +169,13 @@ bool wants_help(const std::vector<std::string>& args) {
 Result<CliCommand> parse_run(ArgReader r) {
     CliCommand c;
     c.kind = CliCommand::Kind::run;
-    std::optional<std::string> boot, event_buffer;
+    std::optional<std::string> boot, event_buffer, keep, keep_bytes;
     while (!r.done()) {
         TAKE("--state-dir", c.run.state_dir);
         TAKE("--kmsg", c.run.kmsg_path);
         TAKE("--event-buffer", event_buffer);
+        TAKE("--keep", keep);
+        TAKE("--keep-bytes", keep_bytes);
         TAKE("--boot-id", boot);
         std::string a = r.next();
         if (a == "--oneshot") {
@@ -186,13 +191,34 @@ Result<CliCommand> parse_run(ArgReader r) {
         return Error{"must not be empty", "--state-dir"};
     if (c.run.kmsg_path && c.run.kmsg_path->empty())
         return Error{"must not be empty", "--kmsg"};
-    if (event_buffer) {
+    // A decimal count within [lo, hi].
+    auto count = [](const std::string& v, unsigned long long lo, unsigned long long hi,
+                    const char* opt) -> Result<unsigned long long> {
         char* end = nullptr;
         errno = 0;
-        unsigned long long v = std::strtoull(event_buffer->c_str(), &end, 10);
-        if (event_buffer->empty() || *end || errno || v < 4096 || v > (256ull << 20))
-            return Error{"must be a byte count from 4096 to 268435456", "--event-buffer"};
-        c.run.event_buffer = int(v);
+        unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+        if (v.empty() || v[0] == '-' || *end || errno || n < lo || n > hi)
+            return Error{"must be a number from " + std::to_string(lo) + " to " + std::to_string(hi),
+                         opt};
+        return n;
+    };
+    if (event_buffer) {
+        auto v = count(*event_buffer, 4096, 256ull << 20, "--event-buffer");
+        if (!v)
+            return v.error();
+        c.run.event_buffer = int(*v);
+    }
+    if (keep) {
+        auto v = count(*keep, 1, 1000000, "--keep");
+        if (!v)
+            return v.error();
+        c.run.limits.max_records = size_t(*v);
+    }
+    if (keep_bytes) {
+        auto v = count(*keep_bytes, 65536, 1ull << 40, "--keep-bytes");
+        if (!v)
+            return v.error();
+        c.run.limits.max_bytes = *v;
     }
     if (c.run.oneshot && !c.run.kmsg_path)
         return Error{"only with --kmsg (the netlink service runs until stopped)", "--oneshot"};

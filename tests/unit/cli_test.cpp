@@ -48,6 +48,10 @@ TEST(Cli, UsageErrorsExitTwoWithAHint) {
         {{"run", "extra"}, "extra: unexpected argument"},
         {{"run", "--state-dir="}, "--state-dir: must not be empty"},
         {{"run", "--oneshot"}, "--oneshot: only with --kmsg"},
+        {{"run", "--keep", "0"}, "--keep: must be a number from 1 to 1000000"},
+        {{"run", "--keep=-3"}, "--keep: must be a number from 1 to 1000000"},
+        {{"run", "--keep-bytes", "12k"}, "--keep-bytes: must be a number from 65536"},
+        {{"run", "--event-buffer", "1"}, "--event-buffer: must be a number from 4096"},
         {{"explain"}, "explain: needs exactly one FILE"},
         {{"explain", "a.json", "b.json"}, "explain: needs exactly one FILE"},
     };
