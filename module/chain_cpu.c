@@ -3,6 +3,9 @@
  * Runqueue starvation: a task that is runnable but not running -> its CPU
  * -> the task holding that CPU, with a stack taken on that CPU, and the
  * other tasks waiting in its runqueue (the seed case's `runq` step).
+ * A runnable task that is itself on its CPU (a kworker whose work item
+ * never yields) gets the same hop: the holder is then that task, and the
+ * stack says where it runs.
  *
  * The holder is identified on the CPU itself: an asynchronous IPI runs a
  * handler there, where `current` is the interrupted task, and takes its
@@ -138,7 +141,7 @@ static bool hungtask_follow_starved(struct hungtask_ctx *ctx, struct task_struct
 	bool ipi;
 	u64 sent;
 
-	if (task_state_to_char(t) != 'R' || !READ_ONCE(t->on_rq) || READ_ONCE(t->on_cpu))
+	if (task_state_to_char(t) != 'R' || (!READ_ONCE(t->on_rq) && !READ_ONCE(t->on_cpu)))
 		return false;
 	hop = hungtask_hop_add(ctx, HUNGTASK_HOP_KIND_CPU);
 	if (!hop)

@@ -75,6 +75,10 @@ def main():
             fail(msgs, f"verdict kind is {v.get('kind')!r}, expected {ev['kind']!r}")
         culprit = v.get("culprit") or {}
         for k, want in (ev.get("culprit") or {}).items():
+            if k == "comm_prefix":
+                if not str(culprit.get("comm")).startswith(want):
+                    fail(msgs, f"culprit comm {culprit.get('comm')!r} does not start with {want!r}")
+                continue
             if culprit.get(k) != want:
                 fail(msgs, f"culprit {k} is {culprit.get(k)!r}, expected {want!r}")
     if "chain" in parts:
@@ -113,7 +117,7 @@ def main():
         if c.get("cpu") != ec["cpu"]:
             fail(msgs, f"cpu hop cpu is {c.get('cpu')!r}, expected {ec['cpu']!r}")
         hog = c.get("hog") or {}
-        for k, want in ec["hog"].items():
+        for k, want in ec.get("hog", {}).items():
             if hog.get(k) != want:
                 fail(msgs, f"hog {k} is {hog.get(k)!r}, expected {want!r}")
         if (hog.get("runtime_ns") or 0) < ec.get("min_runtime_ns", 0):

@@ -8,6 +8,8 @@
  * The caller sleeps in D state until a kworker of that CPU has run the work.
  * With slow_ms > 0 the work itself sleeps that long, so a second flusher
  * finds it running (the barrier then sits on the executing worker).
+ * With spin_ms > 0 the work busy-waits that long without cond_resched(): the
+ * work item itself then holds its CPU (a buggy driver's own work).
  */
 #include <linux/delay.h>
 #include <linux/module.h>
@@ -22,6 +24,10 @@ static int slow_ms;
 module_param(slow_ms, int, 0444);
 MODULE_PARM_DESC(slow_ms, "milliseconds the work sleeps while running");
 
+static int spin_ms;
+module_param(spin_ms, int, 0444);
+MODULE_PARM_DESC(spin_ms, "milliseconds the work busy-waits while running, never yielding");
+
 static struct proc_dir_entry *acme_sync_entry, *acme_open_entry;
 
 static noinline void acme_sync_work(struct work_struct *work)
@@ -29,6 +35,12 @@ static noinline void acme_sync_work(struct work_struct *work)
 	pr_info("acme_drv: sync work runs on CPU %d\n", raw_smp_processor_id());
 	if (slow_ms)
 		msleep(slow_ms);
+	if (spin_ms) {
+		unsigned long end = jiffies + msecs_to_jiffies(spin_ms);
+
+		while (time_before(jiffies, end))
+			cpu_relax();
+	}
 }
 
 static DECLARE_WORK(acme_work, acme_sync_work);
