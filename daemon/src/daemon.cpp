@@ -140,14 +140,25 @@ int run_netlink(const RunOptions& opts, Store& store, std::ostream& err) {
                 << "\n";
         return true;
     };
+    // A failing sync is retried every second; the same error is logged once.
+    std::string last_error;
     auto do_sync = [&]() -> bool {
         if (auto s = source->sync(sink); !s) {
-            err << "hungtaskd: error: " << s.error().to_string() << " (will retry)\n";
+            std::string e = s.error().to_string();
+            if (e != last_error)
+                err << "hungtaskd: error: " << e
+                    << (source->permission_denied() ? "\n" : " (will retry)\n");
+            last_error = e;
             return false;
         }
+        if (!last_error.empty())
+            err << "hungtaskd: recovered: the module answers again\n";
+        last_error.clear();
         return true;
     };
     do_sync();
+    if (source->permission_denied())
+        return 2;
     if (auto n = sd_notify("READY=1"); !n)
         err << "hungtaskd: warning: sd_notify: " << n.error().to_string() << "\n";
     err << "hungtaskd: receiving hungtask events over generic netlink, state in "
@@ -181,6 +192,10 @@ int run_netlink(const RunOptions& opts, Store& store, std::ostream& err) {
         if (source->needs_sync() || now >= next_status) {
             // Periodic status: catches notifications the module could not send.
             do_sync();
+            if (source->permission_denied()) {
+                rc = 2;
+                break;
+            }
             next_status = now + opts.status_interval_ms / 1000.0;
         }
     }

@@ -105,9 +105,11 @@ Status NetlinkSource::resolve() {
     }
     int err = nl_socket_add_membership(ev_, grp);
     if (err < 0) {
-        if (err == -NLE_PERM)
+        if (err == -NLE_PERM) {
+            permission_denied_ = true;
             return Error{"joining the events group needs CAP_NET_ADMIN (run hungtaskd as root)",
                          "netlink"};
+        }
         return Error{"cannot join the events group: " + nlerr(err), "netlink"};
     }
     if (family_ != fam || family_changed_) {
@@ -305,6 +307,8 @@ Status NetlinkSource::dump_from(uint64_t from, const Sink& sink) {
             nla_put_u64(msg.get(), HUNGTASK_A_INCIDENT_FROM_SEQ, from) < 0)
             return Error{"cannot build the request", "dump"};
         int err = nl_send_auto(rq_, msg.get());
+        if (err == -NLE_PERM)
+            permission_denied_ = true;
         if (err < 0)
             return Error{nlerr(err) + (err == -NLE_PERM ? " (needs CAP_NET_ADMIN)" : ""), "dump"};
         std::unique_ptr<nl_cb, CbFree> cb(nl_cb_alloc(NL_CB_DEFAULT));
@@ -340,6 +344,8 @@ Status NetlinkSource::dump_from(uint64_t from, const Sink& sink) {
                 *log_ << "hungtaskd: warning: the module refused an ack: "
                       << s.error().to_string() << "\n";
         ctx.acks.clear();
+        if (err == -NLE_PERM)
+            permission_denied_ = true;
         if (err < 0)
             return Error{nlerr(err) + (err == -NLE_PERM ? " (needs CAP_NET_ADMIN)" : ""), "dump"};
         return Ok{};

@@ -79,6 +79,8 @@ class NetlinkSource {
     int fd() const;
     bool module_present() const { return family_ > 0; }
     bool needs_sync() const { return need_sync_; }
+    // The kernel refused us for lack of CAP_NET_ADMIN: retrying cannot help.
+    bool permission_denied() const { return permission_denied_; }
     const NetlinkCounters& counters() const { return ctr_; }
     const std::optional<ModuleStatus>& last_status() const { return status_; }
 
@@ -108,6 +110,7 @@ class NetlinkSource {
     bool need_sync_ = true;
     bool family_changed_ = false;
     bool logged_absent_ = false;
+    bool permission_denied_ = false;
     uint64_t last_seen_ = 0;   // highest seq of the current module instance handled
     std::string boot_id_;      // the module's boot id
     std::optional<ModuleStatus> status_;
