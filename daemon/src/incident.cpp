@@ -26,6 +26,12 @@ constexpr std::array<std::pair<VerdictKind, std::string_view>, 6> kVerdictKinds{
     {VerdictKind::unknown, "unknown"},
 }};
 
+constexpr std::array<std::pair<Confidence, std::string_view>, 3> kConfidences{{
+    {Confidence::high, "high"},
+    {Confidence::medium, "medium"},
+    {Confidence::low, "low"},
+}};
+
 template <typename T>
 Json opt(const std::optional<T>& v) {
     return v ? Json(*v) : Json(nullptr);
@@ -233,6 +239,17 @@ Verdict read_verdict(Reader& r, const Json& j, const std::string& path) {
         }
     }
     v.summary = r.str(j, path, "summary");
+    // The extras are optional (records written before they existed lack them) but
+    // type-checked when present.
+    if (const Json* c = r.member(j, path, "confidence", false); c && !c->is_null()) {
+        auto k = c->is_string() ? confidence_from_string(c->get<std::string>()) : std::nullopt;
+        if (!k)
+            r.fail(path + ".confidence", "expected \"high\", \"medium\", \"low\" or null");
+        else
+            v.confidence = *k;
+    }
+    v.evidence = r.str_array(j, path, "evidence", false);
+    v.next_steps = r.str_array(j, path, "next_steps", false);
     return v;
 }
 
@@ -313,6 +330,14 @@ std::string_view to_string(VerdictKind v) {
     return "unknown";
 }
 
+std::string_view to_string(Confidence c) {
+    for (auto& [k, s] : kConfidences) {
+        if (k == c)
+            return s;
+    }
+    return "low";
+}
+
 std::optional<Trigger> trigger_from_string(std::string_view s) {
     for (auto& [k, n] : kTriggers) {
         if (n == s)
@@ -323,6 +348,14 @@ std::optional<Trigger> trigger_from_string(std::string_view s) {
 
 std::optional<VerdictKind> verdict_kind_from_string(std::string_view s) {
     for (auto& [k, n] : kVerdictKinds) {
+        if (n == s)
+            return k;
+    }
+    return std::nullopt;
+}
+
+std::optional<Confidence> confidence_from_string(std::string_view s) {
+    for (auto& [k, n] : kConfidences) {
         if (n == s)
             return k;
     }
@@ -383,7 +416,11 @@ Json to_json(const Incident& in) {
         {"verdict",
          {{"kind", to_string(in.verdict.kind)},
           {"culprit", std::move(culprit)},
-          {"summary", in.verdict.summary}}},
+          {"summary", in.verdict.summary},
+          {"confidence",
+           in.verdict.confidence ? Json(to_string(*in.verdict.confidence)) : Json(nullptr)},
+          {"evidence", in.verdict.evidence},
+          {"next_steps", in.verdict.next_steps}}},
         {"host",
          {{"kernel_release", opt(in.host.kernel_release)},
           {"preemption", opt(in.host.preemption)},
@@ -606,8 +643,14 @@ Incident merge_incident(const Incident& existing, const Incident& update) {
         out.chain = update.chain;
     if (out.verdict.kind == VerdictKind::unknown && update.verdict.kind != VerdictKind::unknown)
         out.verdict = update.verdict;
-    else if (out.verdict.kind == update.verdict.kind && !update.verdict.summary.empty())
+    else if (out.verdict.kind == update.verdict.kind && !update.verdict.summary.empty()) {
+        // The summary and its evidence and advice describe one explanation: take them
+        // together, never a summary of one with the evidence of another.
         out.verdict.summary = update.verdict.summary;
+        out.verdict.confidence = update.verdict.confidence;
+        out.verdict.evidence = update.verdict.evidence;
+        out.verdict.next_steps = update.verdict.next_steps;
+    }
     auto fill = [](auto& dst, const auto& src) {
         if (!dst)
             dst = src;

@@ -23,10 +23,15 @@ enum class Trigger { hung_task, cpu_hog, soft_lockup, panic };
 
 enum class VerdictKind { runqueue_starvation, lock_chain, deadlock, cpu_hog, io_wait, unknown };
 
+// How strongly the captured facts support a verdict (explain.hpp says when each is given).
+enum class Confidence { high, medium, low };
+
 std::string_view to_string(Trigger t);
 std::string_view to_string(VerdictKind k);
+std::string_view to_string(Confidence c);
 std::optional<Trigger> trigger_from_string(std::string_view s);
 std::optional<VerdictKind> verdict_kind_from_string(std::string_view s);
+std::optional<Confidence> confidence_from_string(std::string_view s);
 
 struct Victim {
     int64_t pid = 0;
@@ -75,7 +80,13 @@ struct Culprit {
 struct Verdict {
     VerdictKind kind = VerdictKind::unknown;
     std::optional<Culprit> culprit;  // null unless a link to it was proven
-    std::string summary;
+    std::string summary;             // first sentence: the headline (the blame, if any)
+    // Extras (more than design.md asks for; absent from older records, which read as
+    // nullopt / empty): how strongly the facts support the verdict, those facts as plain
+    // sentences, and what the operator should do next.
+    std::optional<Confidence> confidence;
+    std::vector<std::string> evidence;
+    std::vector<std::string> next_steps;
 
     bool operator==(const Verdict&) const = default;
 };

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iomanip>
 #include <sstream>
+#include <string_view>
 
 #include "explain.hpp"
 
@@ -37,6 +38,8 @@ std::string victim_short(const Incident& in) {
 std::string culprit_text(const std::optional<Culprit>& c) {
     if (!c)
         return "-";
+    if (!c->comm && !c->pid && !c->function && c->module)
+        return "module " + *c->module;  // code, not a task: a deadlock's or a driver's
     std::string s;
     if (c->comm)
         s += *c->comm;
@@ -70,11 +73,11 @@ std::string taint_text(const std::optional<std::string>& taint) {
     return s;
 }
 
-std::string ms(const Json& ns) {
-    if (!ns.is_number())
+std::string ms(const std::optional<double>& ns) {
+    if (!ns)
         return "?";
     char buf[32];
-    double v = ns.get<double>() / 1e6;
+    double v = *ns / 1e6;
     if (v >= 1000)
         std::snprintf(buf, sizeof(buf), "%.1f s", v / 1000);
     else
@@ -82,25 +85,39 @@ std::string ms(const Json& ns) {
     return buf;
 }
 
+// A hop field as text: "?" when missing or null.  Hop fields may come from another host:
+// any type is printed, none throws.
 std::string text(const Json& j, const char* key) {
-    if (!j.is_object() || !j.contains(key) || j[key].is_null())
+    const Json& v = json_at(j, key);
+    if (v.is_null())
         return "?";
-    return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
+    return json_scalar(v);
 }
 
 std::string sym(const Json& j, const char* fn, const char* mod) {
     std::string s = text(j, fn);
-    if (j.is_object() && j.contains(mod) && j[mod].is_string())
-        s += " [" + j[mod].get<std::string>() + "]";
+    if (auto m = json_str(j, mod))
+        s += " [" + *m + "]";
     return s;
 }
 
 std::string task_line(const Json& t) {
     std::string s = text(t, "comm") + " (pid " + text(t, "pid") + ", CPU " + text(t, "cpu") +
                     ", state " + text(t, "state");
-    if (t.is_object() && t.value("kthread", false))
+    if (json_bool(t, "kthread") == true)
         s += ", kthread " + sym(t, "function", "module");
     return s + ")";
+}
+
+std::string yes_no(const Json& j, const char* key) {
+    auto b = json_bool(j, key);
+    return b ? (*b ? "yes" : "no") : "?";
+}
+
+void render_stack(std::ostream& out, const char* title, const std::vector<std::string>& frames) {
+    out << "       " << title << ":\n";
+    for (const auto& fr : frames)
+        out << "         " << fr << "\n";
 }
 
 // One hop, in words first, then its evidence.
@@ -113,48 +130,98 @@ void render_hop(std::ostream& out, size_t n, const Hop& h) {
             << text(f, "pool_id") << " of CPU " << text(f, "pool_cpu") << "\n";
         out << "       barrier " << text(f, "barrier") << ", pwq " << text(f, "pwq") << ", pool "
             << text(f, "pool");
-        if (f.contains("executing_pid") && f["executing_pid"].is_number())
-            out << ", executing worker pid " << f["executing_pid"].get<int64_t>();
+        if (auto ex = json_int(f, "executing_pid"))
+            out << ", executing worker pid " << *ex;
         out << "\n";
     } else if (h.kind == "worker") {
-        const Json& t = f.contains("task") ? f["task"] : Json();
+        const Json& t = json_at(f, "task");
         out << ": " << task_line(t)
-            << (f.value("runs_target", false) ? " runs the work" : " must run it") << "\n";
-        out << "       on CPU now: " << (t.is_object() && t.value("on_cpu", false) ? "yes" : "no")
-            << ", on a runqueue: " << (t.is_object() && t.value("on_rq", false) ? "yes" : "no")
-            << ", waiting " << ms(t.is_object() ? t["queued_ns"] : Json()) << ", last ran "
-            << ms(t.is_object() ? t["since_arrival_ns"] : Json()) << " ago\n";
+            << (json_bool(f, "runs_target") == true ? " runs the work" : " must run it") << "\n";
+        out << "       on CPU now: " << yes_no(t, "on_cpu")
+            << ", on a runqueue: " << yes_no(t, "on_rq") << ", waiting "
+            << ms(json_num(t, "queued_ns")) << ", last ran " << ms(json_num(t, "since_arrival_ns"))
+            << " ago\n";
     } else if (h.kind == "cpu") {
-        const Json& hog = f.contains("hog") ? f["hog"] : Json();
+        const Json& hog = json_at(f, "hog");
         out << ": CPU " << text(f, "cpu") << " is held by " << task_line(hog) << "\n";
         if (hog.is_object())
-            out << "       on the CPU for " << ms(hog["since_arrival_ns"]) << ", runtime "
-                << ms(hog["runtime_ns"]) << ", voluntary switches " << text(hog, "nvcsw")
+            out << "       on the CPU for " << ms(json_num(hog, "since_arrival_ns")) << ", runtime "
+                << ms(json_num(hog, "runtime_ns")) << ", voluntary switches " << text(hog, "nvcsw")
                 << ", involuntary " << text(hog, "nivcsw") << ", policy " << text(hog, "policy")
                 << " prio " << text(hog, "prio") << "\n";
-        if (f.contains("hog_stack") && f["hog_stack"].is_array() && !f["hog_stack"].empty()) {
-            out << "       where it runs (stack taken on CPU " << text(f, "cpu") << "):\n";
-            for (const auto& fr : f["hog_stack"])
-                out << "         " << (fr.is_string() ? fr.get<std::string>() : fr.dump()) << "\n";
-        } else if (f.contains("stack_note") && f["stack_note"].is_string()) {
-            out << "       no stack: " << f["stack_note"].get<std::string>() << "\n";
-        }
-        if (f.contains("runq") && f["runq"].is_array() && !f["runq"].empty()) {
+        auto stack = json_strings(f, "hog_stack");
+        if (!stack.empty())
+            render_stack(out, ("where it runs (stack taken on CPU " + text(f, "cpu") + ")").c_str(),
+                         stack);
+        else if (auto note = json_str(f, "stack_note"))
+            out << "       no stack: " << *note << "\n";
+        const Json& runq = json_at(f, "runq");
+        if (runq.is_array() && !runq.empty()) {
             out << "       waiting in its runqueue (" << text(f, "runq_total") << "):";
-            for (const auto& w : f["runq"])
-                out << " " << text(w, "comm") << "[" << text(w, "pid") << "] " << ms(w["queued_ns"])
-                    << ";";
-            if (f.value("runq_truncated", false))
+            for (const auto& w : runq)
+                out << " " << text(w, "comm") << "[" << text(w, "pid") << "] "
+                    << ms(json_num(w, "queued_ns")) << ";";
+            if (json_bool(f, "runq_truncated") == true)
                 out << " (list cut at the walk limit)";
             out << "\n";
         }
+    } else if (h.kind == "mutex" || h.kind == "rwsem" || h.kind == "semaphore") {
+        const Json& owner = json_at(f, "owner");
+        std::string lock = json_str(f, "lock_symbol").value_or("");
+        if (!json_at(f, "lock").is_null())
+            lock += (lock.empty() ? "" : " at ") + text(f, "lock");
+        out << ": " << (lock.empty() ? "?" : lock);
+        if (auto mode = json_str(f, "mode"))
+            out << " (wanted for " << *mode << ")";
+        out << ", held by " << (owner.is_object() ? task_line(owner) : "an unknown owner") << "\n";
+        auto stack = json_strings(owner, "stack");
+        if (!stack.empty())
+            render_stack(out, "owner's stack", stack);
+    } else if (h.kind == "io") {
+        out << ": device " << text(f, "device") << ", driver " << sym(f, "driver", "module") << ", "
+            << text(f, "inflight") << " requests in flight, oldest "
+            << ms(json_num(f, "oldest_request_age_ns")) << "\n";
     } else {
-        for (auto it = f.begin(); it != f.end(); ++it)
+        for (auto it = f.begin(); f.is_object() && it != f.end(); ++it)
             out << " " << it.key() << "=" << json_scalar(it.value());
         out << "\n";
     }
-    if (f.contains("reason") && f["reason"].is_string())
-        out << "       note: " << f["reason"].get<std::string>() << "\n";
+    if (auto reason = json_str(f, "reason"))
+        out << "       note: " << *reason << "\n";
+}
+
+constexpr size_t kWidth = 100;
+
+// Writes `words` wrapped at kWidth columns: the first line continues one already
+// `first_col` wide, the others start with `indent`.  A word longer than a line (a stack
+// frame) is not cut.
+void wrap(std::ostream& out, const std::string& words, size_t first_col,
+          const std::string& indent) {
+    size_t col = first_col;
+    bool line_empty = true;
+    size_t i = 0;
+    while (i < words.size()) {
+        size_t end = words.find(' ', i);
+        if (end == std::string::npos)
+            end = words.size();
+        std::string_view word(words.data() + i, end - i);
+        i = end + 1;
+        if (word.empty())
+            continue;
+        if (!line_empty && col + 1 + word.size() > kWidth) {
+            out << "\n" << indent;
+            col = indent.size();
+            line_empty = true;
+        }
+        if (!line_empty) {
+            out << ' ';
+            col++;
+        }
+        out << word;
+        col += word.size();
+        line_empty = false;
+    }
+    out << "\n";
 }
 
 }  // namespace
@@ -185,8 +252,16 @@ void TextReport::write_list(const std::vector<Incident>& incidents) {
 }
 
 void TextReport::write_incident(const Incident& in) {
+    const std::string hang = "             ";  // under the values of "  Verdict:   "
     out_ << "Incident " << in.id << " (" << to_string(in.trigger) << ")\n";
-    out_ << "  Verdict:   " << to_string(in.verdict.kind) << ": " << in.verdict.summary << "\n";
+    out_ << "  Verdict:   " << to_string(in.verdict.kind);
+    if (in.verdict.confidence)
+        out_ << " (confidence " << to_string(*in.verdict.confidence) << ")";
+    out_ << "\n";
+    if (!in.verdict.summary.empty()) {
+        out_ << "  Summary:   ";
+        wrap(out_, in.verdict.summary, hang.size(), hang);
+    }
     out_ << "  Culprit:   "
          << (in.verdict.culprit ? culprit_text(in.verdict.culprit) : "none proven") << "\n";
     out_ << "  Detected:  " << in.detected_at.value_or("unknown time");
@@ -240,6 +315,14 @@ void TextReport::write_incident(const Incident& in) {
             render_hop(out_, i + 1, in.chain[i]);
     }
 
+    if (!in.verdict.evidence.empty()) {
+        out_ << "\nEvidence:\n";
+        for (const auto& line : in.verdict.evidence) {
+            out_ << "  - ";
+            wrap(out_, line, 4, "    ");
+        }
+    }
+
     const Host& h = in.host;
     out_ << "\nHost:\n";
     out_ << "  kernel release:         " << or_unknown(h.kernel_release) << "\n";
@@ -262,8 +345,18 @@ void TextReport::write_incident(const Incident& in) {
     auto implications = host_implications(h);
     if (!implications.empty()) {
         out_ << "\nWhat the host context implies:\n";
-        for (const auto& line : implications)
-            out_ << "  - " << line << "\n";
+        for (const auto& line : implications) {
+            out_ << "  - ";
+            wrap(out_, line, 4, "    ");
+        }
+    }
+    if (!in.verdict.next_steps.empty()) {
+        out_ << "\nWhat to do next:\n";
+        for (size_t i = 0; i < in.verdict.next_steps.size(); i++) {
+            std::string num = "  " + std::to_string(i + 1) + ". ";
+            out_ << num;
+            wrap(out_, in.verdict.next_steps[i], num.size(), std::string(num.size(), ' '));
+        }
     }
 }
 

@@ -17,7 +17,10 @@ class ReportWriter {
     virtual void write_incident(const Incident& incident) = 0;
 };
 
-// Text: a table for lists; headline verdict, victim, stack, chain and host for one.
+// Text: a table for lists.  For one incident: the verdict (with its confidence) and summary,
+// victim and stack, the chain hop by hop, the evidence, the host and what the host context
+// implies, and last what to do next.  Sections a record lacks (older records have no
+// evidence or next steps) are left out.
 class TextReport : public ReportWriter {
   public:
     explicit TextReport(std::ostream& out) : out_(out) {}

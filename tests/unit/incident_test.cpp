@@ -35,6 +35,10 @@ Incident full_incident() {
     in.verdict.kind = VerdictKind::runqueue_starvation;
     in.verdict.culprit = Culprit{1234, "lo_poll", "lo_poll_fn", "lo_vendor"};
     in.verdict.summary = "CPU 3 held by lo_poll; kworker/3:2 starved";
+    in.verdict.confidence = Confidence::high;
+    in.verdict.evidence = {"lo_poll (pid 1234) has been on CPU 3 for 1038.0 s"};
+    in.verdict.next_steps = {"Report to the maintainer of lo_vendor",
+                             "echo l > /proc/sysrq-trigger"};
     in.host.kernel_release = "6.1.0-56-amd64";
     in.host.preemption = "none";
     in.host.watchdog = 0;
@@ -121,6 +125,15 @@ TEST(Incident, StrictReadingNamesTheField) {
         {"culprit type", [](Json& j) { j["verdict"]["culprit"] = "lo_poll"; }, "verdict.culprit"},
         {"culprit module", [](Json& j) { j["verdict"]["culprit"]["module"] = 3; },
          "verdict.culprit.module"},
+        {"confidence word", [](Json& j) { j["verdict"]["confidence"] = "certain"; },
+         "verdict.confidence"},
+        {"confidence number", [](Json& j) { j["verdict"]["confidence"] = 1; },
+         "verdict.confidence"},
+        {"evidence string", [](Json& j) { j["verdict"]["evidence"] = "seen"; }, "verdict.evidence"},
+        {"evidence null", [](Json& j) { j["verdict"]["evidence"] = nullptr; }, "verdict.evidence"},
+        {"evidence item", [](Json& j) { j["verdict"]["evidence"][0] = 7; }, "verdict.evidence[0]"},
+        {"next steps object", [](Json& j) { j["verdict"]["next_steps"] = Json::object(); },
+         "verdict.next_steps"},
         {"host missing", [](Json& j) { j.erase("host"); }, "host"},
         {"host watchdog", [](Json& j) { j["host"]["watchdog"] = "0"; }, "host.watchdog"},
         {"oot modules", [](Json& j) { j["host"]["out_of_tree_modules"] = {1}; },
@@ -151,6 +164,46 @@ TEST(Incident, ArrayErrorsCarryFileAndIndex) {
     auto notarray = incidents_from_text("{}", "y.json");
     ASSERT_FALSE(notarray);
     EXPECT_EQ(notarray.error().to_string(), "y.json: expected a JSON array of incidents");
+}
+
+// Records stored before verdicts had confidence, evidence and next steps still read.
+TEST(Incident, VerdictExtrasAreOptionalWhenReading) {
+    Json j = to_json(full_incident());
+    EXPECT_EQ(j["verdict"]["confidence"], "high");
+    EXPECT_EQ(j["verdict"]["evidence"].size(), 1u);
+    EXPECT_EQ(j["verdict"]["next_steps"].size(), 2u);
+    j["verdict"].erase("confidence");
+    j["verdict"].erase("evidence");
+    j["verdict"].erase("next_steps");
+    auto old = incident_from_json(j);
+    ASSERT_TRUE(old) << old.error().to_string();
+    EXPECT_FALSE(old->verdict.confidence);
+    EXPECT_TRUE(old->verdict.evidence.empty());
+    EXPECT_TRUE(old->verdict.next_steps.empty());
+    EXPECT_EQ(old->verdict.summary, full_incident().verdict.summary);
+
+    j["verdict"]["confidence"] = nullptr;  // what to_json writes when it is unknown
+    auto unknown = incident_from_json(j);
+    ASSERT_TRUE(unknown) << unknown.error().to_string();
+    EXPECT_FALSE(unknown->verdict.confidence);
+    for (auto c : {Confidence::high, Confidence::medium, Confidence::low})
+        EXPECT_EQ(confidence_from_string(to_string(c)), c);
+}
+
+// A summary is taken with its evidence and advice, never mixed with another's.
+TEST(Incident, MergeTakesAVerdictsPartsTogether) {
+    Incident old = full_incident();
+    Incident upd = full_incident();
+    upd.verdict.summary = "newer account";
+    upd.verdict.confidence = Confidence::medium;
+    upd.verdict.evidence = {"newer fact"};
+    upd.verdict.next_steps.clear();
+    Incident m = merge_incident(old, upd);
+    EXPECT_EQ(m.verdict.summary, "newer account");
+    EXPECT_EQ(m.verdict.confidence, Confidence::medium);
+    EXPECT_EQ(m.verdict.evidence, std::vector<std::string>{"newer fact"});
+    EXPECT_TRUE(m.verdict.next_steps.empty());
+    EXPECT_EQ(m.verdict.culprit, old.verdict.culprit);
 }
 
 TEST(Incident, FixtureExportReadsBack) {

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "explain.hpp"
 #include "kernel_log.hpp"
 #include "test_util.hpp"
 
@@ -67,11 +68,13 @@ Incident seed_like_incident() {
             true,
             {{"reason", nullptr},
              {"cpu", 3},
+             {"hog_source", "ipi"},
              {"hog",
               {{"pid", 1234},
                {"comm", "lo_poll"},
                {"state", "R"},
                {"cpu", 3},
+               {"on_cpu", true},
                {"kthread", true},
                {"function", "lo_poll_thread"},
                {"module", "lo_vendor"},
@@ -89,11 +92,6 @@ Incident seed_like_incident() {
              {"runq_total", 1},
              {"runq_truncated", false}}},
     };
-    in.verdict.kind = VerdictKind::runqueue_starvation;
-    in.verdict.culprit = Culprit{1234, "lo_poll", "lo_poll_thread", "lo_vendor"};
-    in.verdict.summary =
-        "kworker/3:2 must run the flushed work but CPU 3 is held by lo_poll (lo_vendor), which "
-        "ran 1038 s with 1 voluntary switch on a kernel without preemption";
     in.host.kernel_release = "6.1.0-56-amd64";
     in.host.preemption = "none";
     in.host.watchdog = 0;
@@ -106,6 +104,7 @@ Incident seed_like_incident() {
     in.panicked = true;
     in.first_seen_uptime_s = 1180.25;
     in.last_seen_uptime_s = 1180.25;
+    in.verdict = explain_verdict(in);  // as the decoders fill it
     return in;
 }
 
@@ -135,13 +134,84 @@ TEST(Report, IncidentWithChainInFull) {
     TextReport(out).write_incident(seed_like_incident());
     test::expect_golden("golden/report-incident-chain.txt", out.str());
     std::string text = out.str();
-    EXPECT_NE(text.find("Verdict:   runqueue_starvation: kworker/3:2 must run"), std::string::npos);
+    // Headline first: the verdict with its confidence, then the summary starting with the blame.
+    EXPECT_TRUE(text.find("Incident 6f1d7c3a-3 (hung_task)\n"
+                          "  Verdict:   runqueue_starvation (confidence high)\n"
+                          "  Summary:   Root cause: lo_vendor's lo_poll. systemd (pid 1) is "
+                          "blocked in flush_work()") == 0)
+        << text;
+    EXPECT_NE(text.find("  Culprit:   lo_poll[1234] in lo_poll_thread [lo_vendor]\n"),
+              std::string::npos);
     EXPECT_NE(text.find("  3. cpu (verified): CPU 3 is held by lo_poll (pid 1234, CPU 3, state R, "
                         "kthread lo_poll_thread [lo_vendor])"),
               std::string::npos);
     EXPECT_NE(text.find("waits for work css_release_work_fn (pending) on workqueue events"),
               std::string::npos);
     EXPECT_NE(text.find("out-of-tree modules:    lo_vendor"), std::string::npos);
+    // Then the chain, the evidence, the host and, last, what to do.
+    size_t chain = text.find("\nChain (victim first):\n");
+    size_t evidence = text.find(
+        "\nEvidence:\n  - systemd (pid 1) has been blocked for more than "
+        "122 s in __flush_work, called from cgroup_rmdir\n    (system call "
+        "rmdir).\n");
+    size_t host = text.find("\nHost:\n");
+    size_t next = text.find("\nWhat to do next:\n  1. Report to the maintainer of lo_vendor: ");
+    ASSERT_NE(chain, std::string::npos);
+    ASSERT_NE(evidence, std::string::npos) << text;
+    ASSERT_NE(host, std::string::npos);
+    ASSERT_NE(next, std::string::npos) << text;
+    EXPECT_LT(chain, evidence);
+    EXPECT_LT(evidence, host);
+    EXPECT_LT(host, next);
+    EXPECT_NE(text.find("  2. Enable the soft-lockup watchdog"), std::string::npos) << text;
+    // The prose (headline, evidence, advice) is wrapped for a terminal; stack frames and
+    // hop lines are not.
+    std::istringstream head(text.substr(0, text.find("\nVictim")));
+    std::istringstream tail(text.substr(evidence));
+    for (auto* part : {&head, &tail})
+        for (std::string line; std::getline(*part, line);)
+            EXPECT_LE(line.size(), 100u) << line;
+}
+
+// Records stored before verdicts had confidence, evidence and next steps render without
+// those parts.
+TEST(Report, AnOlderVerdictRendersWithoutTheNewSections) {
+    Incident in = seed_like_incident();
+    in.verdict.confidence.reset();
+    in.verdict.evidence.clear();
+    in.verdict.next_steps.clear();
+    std::ostringstream out;
+    TextReport(out).write_incident(in);
+    std::string text = out.str();
+    EXPECT_NE(text.find("  Verdict:   runqueue_starvation\n  Summary:   Root cause:"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("confidence"), std::string::npos);
+    EXPECT_EQ(text.find("Evidence:"), std::string::npos);
+    EXPECT_EQ(text.find("What to do next:"), std::string::npos);
+}
+
+// Hop fields from another host may have any type: the full view renders them, never throws.
+TEST(Report, HopsWithWrongTypedFieldsRender) {
+    Incident in = seed_like_incident();
+    in.chain[1].fields["runs_target"] = "yes";
+    in.chain[1].fields["task"] = {{"kthread", "yes"}, {"on_cpu", 1}, {"queued_ns", "long"}};
+    in.chain[2].fields["hog"] = Json::array({1, 2});
+    in.chain[2].fields["hog_stack"] = Json::array({1, "frame+0x1/0x2", nullptr});
+    in.chain[2].fields["runq"] = Json::array({"x", Json::object()});
+    in.chain[2].fields["runq_truncated"] = "no";
+    in.chain.push_back(Hop{"mutex", true, {{"lock", 5}, {"owner", "me"}, {"reason", 3}}});
+    in.chain.push_back(Hop{"io", false, {{"device", nullptr}, {"inflight", "many"}}});
+    in.chain.push_back(Hop{"future", true, {{"bytes", std::string("\xff\xfe")}}});
+    std::ostringstream out;
+    ASSERT_NO_THROW(TextReport(out).write_incident(in));
+    std::string text = out.str();
+    EXPECT_NE(text.find("     frame+0x1/0x2\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("  4. mutex (verified): 5, held by an unknown owner"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("  5. io [unverified]: device ?, driver ?, many requests in flight"),
+              std::string::npos)
+        << text;
 }
 
 TEST(Report, KernelReportOnlyIncidentSaysWhatIsUnknown) {
