@@ -12,6 +12,7 @@
 #include <memory>
 #include <sstream>
 
+#include "explain.hpp"
 #include "kernel_log.hpp"
 #include "report.hpp"
 #include "store.hpp"
@@ -105,7 +106,9 @@ const char* kExplainUsage =
     "Usage: hungtaskd explain FILE\n"
     "\n"
     "Renders a JSON array of incidents, as 'hungtaskd report --json' prints it, as text.\n"
-    "Needs no store and no access to the host it came from.  FILE '-' is standard input.\n";
+    "Needs no store and no access to the host it came from.  FILE '-' is standard input.\n"
+    "Chains captured by hungtask.ko are explained again with this binary's rules; when\n"
+    "that changes the verdict, a note says what the record held.\n";
 
 class ArgReader {
   public:
@@ -468,11 +471,25 @@ int cmd_explain(const CliCommand& c, std::istream& in, std::ostream& out, std::o
     }
     TextReport text(out);
     bool first = true;
-    for (const auto& incident : newest_first(*incidents)) {
+    for (auto incident : newest_first(*incidents)) {
         if (!first)
             out << "\n" << std::string(78, '-') << "\n\n";
         first = false;
+        // A chain captured by hungtask.ko is explained again with this binary's rules (an
+        // export from an older daemon gets today's answer); kernel-only incidents keep
+        // theirs.
+        std::optional<std::string> was;
+        if (!incident.capture.is_null()) {
+            Verdict v = explain_verdict(incident);
+            if (v.kind != incident.verdict.kind || v.culprit != incident.verdict.culprit)
+                was = std::string(to_string(incident.verdict.kind));
+            incident.verdict = std::move(v);
+        }
         text.write_incident(incident);
+        if (was)
+            out << "\nNote: the verdict above comes from this hungtaskd's rules; the record's own "
+                   "verdict was "
+                << *was << ".\n";
     }
     return kExitOk;
 }

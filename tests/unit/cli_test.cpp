@@ -212,6 +212,24 @@ TEST(Cli, ReportWithoutStoreIsNothingFound) {
     EXPECT_EQ(j.out, "[]\n");
 }
 
+// An export whose verdict came from older rules (here: the work-spins capture judged as
+// starvation by its own kworker) is explained again, with a note saying so.
+TEST(Cli, ExplainRederivesAModuleChainsVerdict) {
+    Json j = Json::parse(test::fixture("json/verdict-cpu_hog-work.json"));
+    j[0]["verdict"]["kind"] = "runqueue_starvation";
+    j[0]["verdict"]["culprit"]["function"] = "worker_thread";
+    j[0]["verdict"]["culprit"]["module"] = nullptr;
+    CliRun r = cli({"explain", "-"}, j.dump());
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(has(r.out, "Verdict:   cpu_hog")) << r.out;
+    EXPECT_TRUE(has(r.out, "in acme_sync_work [acme_drv]")) << r.out;
+    EXPECT_TRUE(has(r.out, "the record's own verdict was runqueue_starvation")) << r.out;
+
+    CliRun same = cli({"explain", test::fixture_path("json/verdict-cpu_hog-work.json")});
+    ASSERT_EQ(same.code, 0);
+    EXPECT_FALSE(has(same.out, "Note:")) << "an up-to-date verdict gets no note";
+}
+
 TEST(Cli, ExplainRendersAnExportOffline) {
     CliRun r = cli({"explain", test::fixture_path("json/report.json")});
     ASSERT_EQ(r.code, 0) << r.err;
