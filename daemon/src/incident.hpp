@@ -1,5 +1,5 @@
 // The incident record: the one data model shared by the kernel-log parser, the store,
-// the report renderer and (later) the netlink decoder.  Field names and meanings follow
+// the report renderer and the netlink decoder.  Field names and meanings follow
 // design.md "Incident record".  Anything not known is std::nullopt here and JSON null on
 // disk: a value is never invented.
 #pragma once

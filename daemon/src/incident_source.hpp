@@ -1,5 +1,5 @@
-// Where incidents come from.  This stage has one source, the kernel log (/dev/kmsg); the
-// netlink source of the kernel module plugs in behind the same interface later.
+// Where incidents come from when hungtaskd follows a kernel log (--kmsg).  The netlink
+// source (netlink_source.hpp) has its own loop: it needs dumps and acks, not idle flushes.
 #pragma once
 
 #include <chrono>
