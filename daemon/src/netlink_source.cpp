@@ -212,6 +212,21 @@ void NetlinkSource::deliver(const Incident& in, const Sink& sink, bool ack_now,
     }
 }
 
+std::optional<Incident> NetlinkSource::decode(const nlmsghdr* nlh, const char* what) {
+    auto bytes = std::span<const uint8_t>(
+        static_cast<const uint8_t*>(nlmsg_data(const_cast<nlmsghdr*>(nlh))),
+        size_t(nlmsg_datalen(nlh)));
+    auto decoded = decode_incident_message(bytes);
+    if (!decoded) {
+        ctr_.malformed++;
+        *log_ << "hungtaskd: error: malformed " << what
+              << " skipped (left unacked in the module's ring): " << decoded.error().to_string()
+              << "\n";
+        return std::nullopt;
+    }
+    return std::move(decoded).value();
+}
+
 int NetlinkSource::on_event(nl_msg* msg, void* arg) {
     return static_cast<NetlinkSource*>(arg)->handle_event(msg);
 }
@@ -243,16 +258,9 @@ int NetlinkSource::handle_event(nl_msg* msg) {
     }
     if (family_ <= 0 || nlh->nlmsg_type != family_)
         return NL_SKIP;
-    auto bytes = std::span<const uint8_t>(static_cast<const uint8_t*>(nlmsg_data(nlh)),
-                                          size_t(nlmsg_datalen(nlh)));
-    auto decoded = decode_incident_message(bytes);
-    if (!decoded) {
-        ctr_.malformed++;
-        *log_ << "hungtaskd: error: malformed event skipped (left unacked in the module's "
-                 "ring): "
-              << decoded.error().to_string() << "\n";
+    auto decoded = decode(nlh, "event");
+    if (!decoded)
         return NL_SKIP;
-    }
     ctr_.events++;
     const Incident& in = *decoded;
     if (need_sync_ || (in.seq > last_seen_ + 1)) {
@@ -316,17 +324,9 @@ Status NetlinkSource::dump_from(uint64_t from, const Sink& sink) {
             cb.get(), NL_CB_VALID, NL_CB_CUSTOM,
             [](nl_msg* m, void* arg) -> int {
                 auto* c = static_cast<Ctx*>(arg);
-                nlmsghdr* nlh = nlmsg_hdr(m);
-                auto bytes = std::span<const uint8_t>(
-                    static_cast<const uint8_t*>(nlmsg_data(nlh)), size_t(nlmsg_datalen(nlh)));
-                auto decoded = decode_incident_message(bytes);
-                if (!decoded) {
-                    c->self->ctr_.malformed++;
-                    *c->self->log_ << "hungtaskd: error: malformed dump message skipped (left "
-                                      "unacked in the module's ring): "
-                                   << decoded.error().to_string() << "\n";
+                auto decoded = c->self->decode(nlmsg_hdr(m), "dump message");
+                if (!decoded)
                     return NL_SKIP;
-                }
                 c->self->ctr_.dumped++;
                 // Acks wait for the end of the dump: the request socket is busy until then.
                 c->self->deliver(*decoded, *c->sink, false, &c->acks);

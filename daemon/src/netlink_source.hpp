@@ -29,6 +29,7 @@
 
 struct nl_sock;
 struct nl_msg;
+struct nlmsghdr;
 
 namespace hungtask {
 
@@ -98,6 +99,8 @@ class NetlinkSource {
     void deliver(const Incident& in, const Sink& sink, bool ack_now,
                  std::vector<uint64_t>* ack_later);
     Status ack(uint64_t seq, const std::string& boot_id);
+    // One incident message's payload, or nullopt after logging and counting it malformed.
+    std::optional<Incident> decode(const nlmsghdr* nlh, const char* what);
     static int on_event(nl_msg* msg, void* arg);
     int handle_event(nl_msg* msg);
 
