@@ -97,31 +97,6 @@ std::optional<Frame> frame_of(std::string_view printed) {
 // What a sleeping task waits for, as its stack's wait primitives say.
 enum class Wait { none, mutex, rwsem, semaphore, completion, flush_work, io, rcu, sleep };
 
-// Frames that say how a task sleeps, not what for.
-bool is_scheduling(std::string_view fn) {
-    static constexpr std::string_view kExact[] = {
-        "__schedule",
-        "schedule",
-        "schedule_timeout",
-        "schedule_timeout_uninterruptible",
-        "schedule_timeout_interruptible",
-        "schedule_timeout_killable",
-        "schedule_preempt_disabled",
-        "schedule_hrtimeout_range_clock",
-        "schedule_hrtimeout_range",
-        "schedule_hrtimeout",
-        "preempt_schedule",
-        "preempt_schedule_common",
-        "bit_wait",
-        "__wait_on_bit",
-        "__wait_on_bit_lock",
-        "out_of_line_wait_on_bit",
-        "out_of_line_wait_on_bit_lock",
-        "wait_woken",
-    };
-    return std::find(std::begin(kExact), std::end(kExact), fn) != std::end(kExact);
-}
-
 Wait wait_kind(std::string_view fn) {
     auto any_prefix = [&](std::initializer_list<std::string_view> ps) {
         return std::any_of(ps.begin(), ps.end(),
@@ -171,7 +146,7 @@ WaitSite wait_site(const std::vector<std::string>& stack) {
     WaitSite s;
     for (const auto& printed : stack) {
         auto f = frame_of(printed);
-        if (!f || is_scheduling(f->function))
+        if (!f || is_scheduling_frame(f->function))
             continue;
         Wait w = wait_kind(f->function);
         // A completion is how flush_work, synchronize_rcu, submit_bio_wait ... wait: the
@@ -347,7 +322,7 @@ std::optional<Frame> code_frame(const Task& t) {
     std::optional<Frame> first;
     for (const auto& printed : stack) {
         auto f = frame_of(printed);
-        if (!f || is_scheduling(f->function) || wait_kind(f->function) != Wait::none ||
+        if (!f || is_scheduling_frame(f->function) || wait_kind(f->function) != Wait::none ||
             f->module == "hungtask")
             continue;
         if (f->module)

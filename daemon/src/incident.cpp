@@ -275,19 +275,12 @@ Host read_host(Reader& r, const Json& j, const std::string& path) {
 }
 
 bool is_scheduler_or_wait_helper(std::string_view fn) {
-    // Frames every sleeping task shows; they say how it sleeps, not what it waits for.
-    // Completion waits are skipped too: their caller (flush_work, ...) says more.
-    static constexpr std::string_view kExact[] = {
-        "__schedule",
-        "schedule",
-        "schedule_timeout",
-        "schedule_preempt_disabled",
-        "schedule_hrtimeout_range_clock",
-        "schedule_hrtimeout_range",
-        "schedule_hrtimeout",
+    // Completion and I/O waits are skipped too: their caller (flush_work, ...) says more.
+    // Lock slow paths (__mutex_lock, rwsem_down_*_slowpath, __down_common) are kept: the
+    // lock primitive is the answer to "blocked in what".
+    static constexpr std::string_view kWaitHelpers[] = {
         "io_schedule",
         "io_schedule_timeout",
-        "preempt_schedule_common",
         "do_wait_for_common",
         "__wait_for_common",
         "wait_for_common",
@@ -298,21 +291,37 @@ bool is_scheduler_or_wait_helper(std::string_view fn) {
         "wait_for_completion_io_timeout",
         "wait_for_completion_killable",
         "wait_for_completion_state",
-        "bit_wait",
         "bit_wait_io",
-        "__wait_on_bit",
-        "out_of_line_wait_on_bit",
     };
-    // Lock slow paths (__mutex_lock, rwsem_down_*_slowpath, __down_common) are kept: the
-    // lock primitive is the answer to "blocked in what".
-    for (auto e : kExact) {
-        if (fn == e)
-            return true;
-    }
-    return false;
+    return is_scheduling_frame(fn) || std::find(std::begin(kWaitHelpers), std::end(kWaitHelpers),
+                                                fn) != std::end(kWaitHelpers);
 }
 
 }  // namespace
+
+bool is_scheduling_frame(std::string_view fn) {
+    static constexpr std::string_view kExact[] = {
+        "__schedule",
+        "schedule",
+        "schedule_timeout",
+        "schedule_timeout_uninterruptible",
+        "schedule_timeout_interruptible",
+        "schedule_timeout_killable",
+        "schedule_preempt_disabled",
+        "schedule_hrtimeout_range_clock",
+        "schedule_hrtimeout_range",
+        "schedule_hrtimeout",
+        "preempt_schedule",
+        "preempt_schedule_common",
+        "bit_wait",
+        "__wait_on_bit",
+        "__wait_on_bit_lock",
+        "out_of_line_wait_on_bit",
+        "out_of_line_wait_on_bit_lock",
+        "wait_woken",
+    };
+    return std::find(std::begin(kExact), std::end(kExact), fn) != std::end(kExact);
+}
 
 std::string_view to_string(Trigger t) {
     for (auto& [k, s] : kTriggers) {

@@ -169,6 +169,10 @@ void put_symbol(Json& out, const std::optional<std::string>& sym, const char* fn
 // and including the interrupt entry (asm_sysvec_*), so the stack starts where the CPU's
 // holder was interrupted.
 void trim_ipi_frames(std::vector<std::string>& stack);
+// Frames that say how a task sleeps (the scheduler, timeouts, bit waits), not what it
+// waits for.  I/O and completion waits are not among them: they say what for.  Shared by
+// blocked_in() and the explainer's wait classification.
+bool is_scheduling_frame(std::string_view fn);
 // Where the victim waits: the first frame above the scheduler and the generic wait
 // helpers (schedule, wait_for_completion, ...), e.g. "__flush_work" or "__mutex_lock".
 std::optional<std::string> blocked_in(const Victim& victim);
