@@ -71,16 +71,6 @@ static const struct {
 	{ &system_freezable_power_efficient_wq, "events_freezable_power_efficient" },
 };
 
-static bool hungtask_is_text(unsigned long addr)
-{
-	char sym[KSYM_SYMBOL_LEN];
-
-	if (!addr)
-		return false;
-	sprint_symbol(sym, addr);
-	return strncmp(sym, "0x", 2) != 0;
-}
-
 /* A live barrier of @t: its task is @t, not completed, and still queued. */
 static bool barrier_matches(const struct hungtask_wq_barrier *b, struct task_struct *t)
 {
@@ -253,7 +243,7 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 	f->target = prev - offsetof(struct work_struct, entry);
 	if (!copy_from_kernel_nofault(&target, (void *)f->target, sizeof(target)) &&
 	    hungtask_work_data_pwq(atomic_long_read(&target.data)) == pwq &&
-	    hungtask_is_text((unsigned long)target.func)) {
+	    hungtask_is_func_entry((unsigned long)target.func)) {
 		f->target_func = (unsigned long)target.func;
 	} else {
 		f->target = 0;
