@@ -17,6 +17,7 @@
 #include <linux/module.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
+#include <asm/pgtable.h>
 
 #include "compat.h"
 #include "internal.h"
@@ -52,21 +53,48 @@ bool hungtask_endbr_ok(unsigned long addr)
 	return hungtask_is_endbr(addr);
 }
 
+/*
+ * Is @addr in an executable kernel mapping? Kernel and module text are
+ * mapped without NX, data and rodata with it. lookup_address() walks
+ * init_mm's page tables without locks (it is what set_memory_*() use); the
+ * entry it finds is read with copy_from_kernel_nofault() like any memory we
+ * do not own.
+ */
+static bool hungtask_is_exec_mapping(unsigned long addr)
+{
+	unsigned int level;
+	pte_t *ptep, pte;
+
+	ptep = lookup_address(addr, &level);
+	if (!ptep || copy_from_kernel_nofault(&pte, ptep, sizeof(pte)))
+		return false;
+	return pte_present(pte) && pte_exec(pte);
+}
+
 /**
  * hungtask_is_func_entry() - is @addr the entry of a kernel function?
  * @addr: a value read from kernel memory, e.g. a work_struct's func.
  *
+ * kallsyms also knows data symbols (CONFIG_KALLSYMS_ALL, on in Debian), and
+ * resolves any address inside a symbol, so a name alone proves nothing: the
+ * address must be the symbol's start ("+0x0/" in sprint_symbol()'s
+ * "name+0xoff/0xsize [module]") and lie in executable kernel or module text.
+ *
  * Context: any (no locks taken, nothing sleeps).
- * Return: true when kallsyms resolves @addr to a symbol.
+ * Return: true when @addr is a text symbol at offset 0.
  */
 bool hungtask_is_func_entry(unsigned long addr)
 {
 	char sym[KSYM_SYMBOL_LEN];
+	const char *off;
 
 	if (!addr)
 		return false;
 	sprint_symbol(sym, addr);
-	return strncmp(sym, "0x", 2) != 0;
+	off = strchr(sym, '+');
+	if (!off || strncmp(off, "+0x0/", 5))
+		return false;
+	return hungtask_is_exec_mapping(addr);
 }
 
 /*
