@@ -334,6 +334,8 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 			if (!copy_from_kernel_nofault(&target, head.current_work, sizeof(target)) &&
 			    target.func != head.current_func)
 				hungtask_reason(hop, "executing worker's current_func disagrees with the work");
+			else if (!hungtask_is_func_entry(f->target_func))
+				hungtask_reason(hop, "executing worker's current_func is no function entry");
 		}
 	}
 	if (!f->target && !hop->reason[0])
