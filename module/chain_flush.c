@@ -5,17 +5,20 @@
  *
  * flush_work() puts a struct wq_barrier (private to kernel/workqueue.c) on
  * the caller's stack: { struct work_struct work; struct completion done;
- * struct task_struct *task; }, with work.func == wq_barrier_func, and queues
- * it right behind the target work (target pending: the barrier's list
- * predecessor is the target) or on the executing worker's scheduled list
- * (target running). work.data of a queued work is the pool_workqueue, whose
+ * struct task_struct *task; }, with work.func == wq_barrier_func, and
+ * insert_wq_barrier() queues it right behind the target work (target pending:
+ * in front of target->entry.next) or at the head of the executing worker's
+ * scheduled list (target running: in front of worker->scheduled.next). Each
+ * newer flusher of the same target therefore goes in front of the older
+ * ones: walking entry.prev from a barrier passes the newer flushers'
+ * barriers before it reaches the target or the list head. work.data of a
+ * queued work is the pool_workqueue, whose
  * first member is the worker_pool, which starts { raw_spinlock_t lock; int
  * cpu; int node; int id; }. These layouts are mirrored below, read only with
  * copy_from_kernel_nofault(), and each hop records whether its run-time
  * checks held.
  */
 #include <linux/completion.h>
-#include <linux/kallsyms.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/sched/signal.h>
@@ -58,6 +61,9 @@ struct hungtask_worker_head {
 
 #define HUNGTASK_MAX_WALK 200000
 
+/* Newer flushers' barriers stepped over before giving up on the target. */
+#define HUNGTASK_MAX_NEWER_BARRIERS 64
+
 static const struct {
 	struct workqueue_struct **wq;
 	const char *name;
@@ -70,16 +76,6 @@ static const struct {
 	{ &system_power_efficient_wq, "events_power_efficient" },
 	{ &system_freezable_power_efficient_wq, "events_freezable_power_efficient" },
 };
-
-static bool hungtask_is_text(unsigned long addr)
-{
-	char sym[KSYM_SYMBOL_LEN];
-
-	if (!addr)
-		return false;
-	sprint_symbol(sym, addr);
-	return strncmp(sym, "0x", 2) != 0;
-}
 
 /* A live barrier of @t: its task is @t, not completed, and still queued. */
 static bool barrier_matches(const struct hungtask_wq_barrier *b, struct task_struct *t)
@@ -137,6 +133,67 @@ static void hungtask_wq_name(unsigned long pwq, struct hungtask_hop_flush_work *
 			strscpy(f->wq_name, hungtask_system_wqs[i].name, sizeof(f->wq_name));
 }
 
+/*
+ * Where the walk back from our barrier over newer barriers ended: at the
+ * pending target, or at a node that is neither a barrier nor a work of this
+ * pwq, which must then be the head of the executing worker's scheduled list.
+ */
+struct hungtask_barrier_walk {
+	unsigned long target;		/* the pending target work, or 0 */
+	unsigned long target_func;
+	unsigned long head;		/* else the list head the walk reached, or 0 */
+	unsigned int newer;		/* newer barriers stepped over */
+	const char *why;		/* set when the walk could not finish */
+};
+
+/*
+ * A node of the list is a newer flusher's barrier of the same target when
+ * its func is wq_barrier_func and it is queued on the same pwq (the running
+ * case queues barriers on worker->current_pwq, the pwq our barrier holds).
+ * Every node read must link back to the one after it (node->next), or the
+ * list changed under us, or the walk left it: then nothing is claimed.
+ */
+static void hungtask_walk_barriers(unsigned long b, const struct hungtask_wq_barrier *barrier,
+				   unsigned long pwq, struct hungtask_barrier_walk *w)
+{
+	unsigned long next = b + offsetof(struct work_struct, entry);
+	unsigned long node = (unsigned long)barrier->work.entry.prev;
+	struct work_struct work;
+	unsigned long data_pwq;
+
+	memset(w, 0, sizeof(*w));
+	for (;;) {
+		unsigned long wa = node - offsetof(struct work_struct, entry);
+
+		if (copy_from_kernel_nofault(&work, (void *)wa, sizeof(work))) {
+			w->why = "list node before the barrier unreadable";
+			return;
+		}
+		if ((unsigned long)work.entry.next != next) {
+			w->why = "work list links disagree (prev->next is not the barrier)";
+			return;
+		}
+		data_pwq = hungtask_work_data_pwq(atomic_long_read(&work.data));
+		if ((unsigned long)work.func == hungtask_syms.wq_barrier_func && data_pwq == pwq) {
+			if (w->newer == HUNGTASK_MAX_NEWER_BARRIERS) {
+				w->why = "more than 64 newer flushers' barriers before ours";
+				return;
+			}
+			w->newer++;
+			next = node;
+			node = (unsigned long)work.entry.prev;
+			continue;
+		}
+		if (data_pwq == pwq && hungtask_is_func_entry((unsigned long)work.func)) {
+			w->target = wa;
+			w->target_func = (unsigned long)work.func;
+		} else {
+			w->head = node;
+		}
+		return;
+	}
+}
+
 /* Workers of the pool: a PF_WQ_WORKER task whose struct worker points to it. */
 struct hungtask_pool_scan {
 	struct task_struct *executing;	/* running case: worker executing the target */
@@ -144,6 +201,7 @@ struct hungtask_pool_scan {
 	struct task_struct *runnable;	/* woken, waiting for its CPU */
 	struct task_struct *any;	/* some member of the pool */
 	unsigned int members;
+	unsigned int executing_candidates;	/* workers that could hold the list head */
 };
 
 static bool hungtask_worker_of_pool(struct task_struct *t, unsigned long pool,
@@ -166,7 +224,7 @@ static bool hungtask_worker_of_pool(struct task_struct *t, unsigned long pool,
 }
 
 static void hungtask_scan_pool(struct hungtask_ctx *ctx, const struct hungtask_hop_flush_work *f,
-			       unsigned long barrier_prev, struct hungtask_pool_scan *ps)
+			       unsigned long list_head, struct hungtask_pool_scan *ps)
 {
 	struct task_struct *t;
 	unsigned int walked = 0;
@@ -189,10 +247,12 @@ static void hungtask_scan_pool(struct hungtask_ctx *ctx, const struct hungtask_h
 		ps->any = ps->any ?: t;
 		if (copy_from_kernel_nofault(&head, (void *)worker, sizeof(head)))
 			continue;
-		/* Running target: the barrier hangs off this worker's scheduled list. */
-		if (head.current_pwq == (void *)f->pwq && barrier_prev >= worker &&
-		    barrier_prev < worker + HUNGTASK_WORKER_SCAN)
+		/* Running target: the barriers hang off this worker's scheduled list. */
+		if (head.current_pwq == (void *)f->pwq && list_head >= worker &&
+		    list_head < worker + HUNGTASK_WORKER_SCAN) {
 			ps->executing = t;
+			ps->executing_candidates++;
+		}
 		if (f->target && head.current_work == (struct work_struct *)f->target)
 			ps->busy_same = t;
 		if (task_state_to_char(t) == 'R' && READ_ONCE(t->on_rq) && !READ_ONCE(t->on_cpu))
@@ -204,6 +264,7 @@ static void hungtask_scan_pool(struct hungtask_ctx *ctx, const struct hungtask_h
 static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *t,
 				  struct task_struct **next)
 {
+	struct hungtask_barrier_walk walk;
 	struct hungtask_wq_barrier barrier;
 	struct hungtask_pool_head pool;
 	struct hungtask_pool_scan ps;
@@ -211,7 +272,7 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 	struct hungtask_hop *hop, *whop;
 	struct work_struct target;
 	struct task_struct *worker_task;
-	unsigned long b, pwq, prev;
+	unsigned long b, pwq;
 	bool stale;
 
 	if (task_state_to_char(t) != 'D')
@@ -248,19 +309,21 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 	f->pool_id = pool.id;
 	hungtask_wq_name(pwq, f);
 
-	/* Pending target: the barrier's predecessor, queued on the same pwq. */
-	prev = (unsigned long)barrier.work.entry.prev;
-	f->target = prev - offsetof(struct work_struct, entry);
-	if (!copy_from_kernel_nofault(&target, (void *)f->target, sizeof(target)) &&
-	    hungtask_work_data_pwq(atomic_long_read(&target.data)) == pwq &&
-	    hungtask_is_text((unsigned long)target.func)) {
-		f->target_func = (unsigned long)target.func;
-	} else {
-		f->target = 0;
-	}
+	/*
+	 * Pending target: the first node before our barrier, past the newer
+	 * flushers' barriers, queued on the same pwq. Running target: that
+	 * node is the executing worker's scheduled list head.
+	 */
+	hungtask_walk_barriers(b, &barrier, pwq, &walk);
+	f->target = walk.target;
+	f->target_func = walk.target_func;
 
-	hungtask_scan_pool(ctx, f, prev, &ps);
-	if (!f->target && ps.executing) {
+	hungtask_scan_pool(ctx, f, walk.head, &ps);
+	if (walk.why) {
+		hungtask_reason(hop, walk.why);
+	} else if (!f->target && ps.executing_candidates > 1) {
+		hungtask_reason(hop, "several workers of the pool could hold the barrier list");
+	} else if (!f->target && ps.executing) {
 		struct hungtask_worker_head head;
 
 		f->target_running = true;
@@ -271,9 +334,11 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 			if (!copy_from_kernel_nofault(&target, head.current_work, sizeof(target)) &&
 			    target.func != head.current_func)
 				hungtask_reason(hop, "executing worker's current_func disagrees with the work");
+			else if (!hungtask_is_func_entry(f->target_func))
+				hungtask_reason(hop, "executing worker's current_func is no function entry");
 		}
 	}
-	if (!f->target)
+	if (!f->target && !hop->reason[0])
 		hungtask_reason(hop, "target work neither queued before the barrier nor executing");
 	hop->verified = !hop->reason[0];
 
@@ -297,7 +362,9 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 	hungtask_snap_task(ctx, worker_task, &whop->worker.task);
 	whop->worker.pool_member_verified = true;
 	whop->worker.runs_target = f->target_running || ps.busy_same;
-	if (!whop->worker.runs_target && !ps.runnable)
+	if (!f->target)
+		hungtask_reason(whop, "target unknown: a member of the pool, not proven to be the one to run it");
+	else if (!whop->worker.runs_target && !ps.runnable)
 		hungtask_reason(whop, "no worker of the pool is runnable; showing a member");
 	whop->verified = !whop->reason[0];
 	*next = worker_task;

@@ -163,6 +163,7 @@ extern struct hungtask_syms hungtask_syms;
 int hungtask_symbols_init(void);
 void hungtask_symbols_exit(void);
 bool hungtask_endbr_ok(unsigned long addr);
+bool hungtask_is_func_entry(unsigned long addr);
 
 /* ring.c: the incident ring and the episode table. */
 int hungtask_ring_init(void);

@@ -12,9 +12,12 @@
  * QEMU/TCG does not enforce IBT, so hungtask_endbr_ok() is what keeps a real
  * IBT machine from a #CP fault, and the VM test checks its verdicts.
  */
+#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
+#include <asm/pgtable.h>
 
 #include "compat.h"
 #include "internal.h"
@@ -48,6 +51,70 @@ bool hungtask_endbr_ok(unsigned long addr)
 	if (!IS_ENABLED(CONFIG_X86_KERNEL_IBT))
 		return true;
 	return hungtask_is_endbr(addr);
+}
+
+/*
+ * Is @addr in an executable kernel mapping? Kernel and module text are
+ * mapped without NX, data and rodata with it. lookup_address() walks
+ * init_mm's page tables without locks (it is what set_memory_*() use); the
+ * entry it finds is read with copy_from_kernel_nofault() like any memory we
+ * do not own.
+ */
+static bool hungtask_is_exec_mapping(unsigned long addr)
+{
+	unsigned int level;
+	pte_t *ptep, pte;
+
+	ptep = lookup_address(addr, &level);
+	if (!ptep || copy_from_kernel_nofault(&pte, ptep, sizeof(pte)))
+		return false;
+	return pte_present(pte) && pte_exec(pte);
+}
+
+/**
+ * hungtask_is_func_entry() - is @addr the entry of a kernel function?
+ * @addr: a value read from kernel memory, e.g. a work_struct's func.
+ *
+ * kallsyms also knows data symbols (CONFIG_KALLSYMS_ALL, on in Debian), and
+ * resolves any address inside a symbol, so a name alone proves nothing: the
+ * address must be the symbol's start ("+0x0/" in sprint_symbol()'s
+ * "name+0xoff/0xsize [module]") and lie in executable kernel or module text.
+ *
+ * Context: any (no locks taken, nothing sleeps).
+ * Return: true when @addr is a text symbol at offset 0.
+ */
+bool hungtask_is_func_entry(unsigned long addr)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	const char *off;
+
+	if (!addr)
+		return false;
+	sprint_symbol(sym, addr);
+	off = strchr(sym, '+');
+	if (!off || strncmp(off, "+0x0/", 5))
+		return false;
+	return hungtask_is_exec_mapping(addr);
+}
+
+/*
+ * Show, on this very kernel, which values count as a function entry: the VM
+ * test reads this line.
+ */
+static void hungtask_text_selfcheck(void)
+{
+	unsigned long core = hungtask_syms.wq_barrier_func;
+	unsigned long mod = (unsigned long)hungtask_endbr_ok;
+
+#define HUNGTASK_YN(x) ((x) ? "yes" : "no")
+	pr_info(HUNGTASK_PR_PREFIX "text self-check: core entry %s, core entry+1 %s, core data %s, module entry %s, module entry+1 %s, module data %s\n",
+		HUNGTASK_YN(core && hungtask_is_func_entry(core)),
+		HUNGTASK_YN(core && hungtask_is_func_entry(core + 1)),
+		HUNGTASK_YN(hungtask_is_func_entry((unsigned long)&system_wq)),
+		HUNGTASK_YN(hungtask_is_func_entry(mod)),
+		HUNGTASK_YN(hungtask_is_func_entry(mod + 1)),
+		HUNGTASK_YN(hungtask_is_func_entry((unsigned long)&hungtask_syms)));
+#undef HUNGTASK_YN
 }
 
 /* A function we will call indirectly: resolve, then check its entry. */
@@ -143,6 +210,7 @@ int hungtask_symbols_init(void)
 	else
 		pr_info(HUNGTASK_PR_PREFIX "wq_barrier_func at %pS\n",
 			(void *)hungtask_syms.wq_barrier_func);
+	hungtask_text_selfcheck();
 	return 0;
 }
 

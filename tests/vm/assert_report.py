@@ -4,7 +4,9 @@
 usage: assert_report.py REPORT.json EXPECTED.json [--abi ABI] [--part victim,verdict,chain,host]
 
 EXPECTED.json (beside each scenario) names the victim, the verdict, the chain
-and host facts. Prints one line per failed expectation; exit 1 if any failed.
+and host facts; or it holds {"incidents": [...]}, a list of such objects, one
+per victim of the same boot, each checked on the PARTS it names. Prints one
+line per failed expectation; exit 1 if any failed.
 """
 import argparse
 import json
@@ -23,29 +25,13 @@ def find_victim_incident(report, exp_victim):
     return None, None
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("report")
-    ap.add_argument("expected")
-    ap.add_argument("--abi")
-    ap.add_argument("--part", default="victim")
-    args = ap.parse_args()
-    parts = set(args.part.split(","))
-    try:
-        report = json.load(open(args.report))
-    except (OSError, ValueError) as e:
-        print(f"report {args.report} is not readable JSON: {e}")
-        return 1
-    exp = json.load(open(args.expected))
+def check_incident(report, exp, parts, abi):
+    """The failed expectations of one expected victim's incident."""
     msgs = []
-    if not isinstance(report, list) or not report:
-        print("report is not a non-empty JSON array of incidents")
-        return 1
     inc, victim = find_victim_incident(report, exp["victim"])
     if inc is None:
         comms = [v.get("comm") for i in report for v in i.get("victims") or []]
-        print(f"no incident has victim {exp['victim']['comm']!r}; victims seen: {comms}")
-        return 1
+        return [f"no incident has victim {exp['victim']['comm']!r}; victims seen: {comms}"]
     for field in ("id", "boot_id", "seq", "detected_at", "trigger"):
         if inc.get(field) in (None, ""):
             fail(msgs, f"incident field {field!r} is missing")
@@ -65,10 +51,10 @@ def main():
                 fail(msgs, f"victim stack lacks {fn!r}: {victim.get('stack')}")
         if not isinstance(victim.get("blocked_s"), (int, float)) or victim["blocked_s"] < 1:
             fail(msgs, f"victim blocked_s {victim.get('blocked_s')!r} is not a positive time")
-    if args.abi:
+    if abi:
         rel = (inc.get("host") or {}).get("kernel_release")
-        if rel != args.abi:
-            fail(msgs, f"host.kernel_release is {rel!r}, expected {args.abi!r}")
+        if rel != abi:
+            fail(msgs, f"host.kernel_release is {rel!r}, expected {abi!r}")
     if "verdict" in parts:
         ev, v = exp["verdict"], inc.get("verdict") or {}
         if v.get("kind") != ev["kind"]:
@@ -135,6 +121,35 @@ def main():
         for k, want in (exp.get("host") or {}).items():
             if host.get(k) != want:
                 fail(msgs, f"host.{k} is {host.get(k)!r}, expected {want!r}")
+    return msgs
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("report")
+    ap.add_argument("expected")
+    ap.add_argument("--abi")
+    ap.add_argument("--part", default="victim")
+    args = ap.parse_args()
+    parts = set(args.part.split(","))
+    try:
+        report = json.load(open(args.report))
+    except (OSError, ValueError) as e:
+        print(f"report {args.report} is not readable JSON: {e}")
+        return 1
+    exp = json.load(open(args.expected))
+    if not isinstance(report, list) or not report:
+        print("report is not a non-empty JSON array of incidents")
+        return 1
+    if "incidents" in exp:
+        # Several victims in one boot: each entry is checked like a whole
+        # expected file, on the PARTS it names.
+        msgs = []
+        for e in exp["incidents"]:
+            own = parts & (set(e) | {"victim"})
+            msgs += [f"{e['victim']['comm']}: {m}" for m in check_incident(report, e, own, args.abi)]
+    else:
+        msgs = check_incident(report, exp, parts, args.abi)
     for m in msgs:
         print(m)
     return 1 if msgs else 0
