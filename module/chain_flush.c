@@ -8,9 +8,10 @@
  * struct task_struct *task; }, with work.func == wq_barrier_func, and queues
  * it right behind the target work (target pending: the barrier's list
  * predecessor is the target) or on the executing worker's scheduled list
- * (target running). work.data of a queued work is the pool_workqueue, whose
- * first member is the worker_pool, which starts { raw_spinlock_t lock; int
- * cpu; int node; int id; }. These layouts are mirrored below, read only with
+ * (target running). work.data of a queued work is the pool_workqueue, which
+ * points to the worker_pool and the workqueue. The offsets into these private
+ * structs come from layout.c (BTF of the running kernel, confirmed at load);
+ * a hop kind whose layout is off is not followed. Every read goes through
  * copy_from_kernel_nofault(), and each hop records whether its run-time
  * checks held.
  */
@@ -28,48 +29,46 @@
 #include "compat.h"
 #include "internal.h"
 
-/* Mirrors of private layouts; see the comment at the top. */
-struct hungtask_wq_barrier {
-	struct work_struct work;
-	struct completion done;
-	struct task_struct *task;
-};
-
+/* The fields of a worker_pool and a struct worker we read (offsets: layout.c). */
 struct hungtask_pool_head {
-	raw_spinlock_t lock;
 	int cpu;
-	int node;
 	int id;
 };
 
-/*
- * struct worker starts { union { list_head entry; hlist_node hentry; };
- * work_struct *current_work; work_func_t current_func; pool_workqueue
- * *current_pwq; } from 6.1 to 6.12. The rest (scheduled list, pool pointer)
- * moves between versions, so it is only searched within the first bytes.
- */
 struct hungtask_worker_head {
-	struct list_head entry;
 	struct work_struct *current_work;
 	work_func_t current_func;
 	void *current_pwq;
 };
-#define HUNGTASK_WORKER_SCAN 256
 
 #define HUNGTASK_MAX_WALK 200000
 
-static const struct {
-	struct workqueue_struct **wq;
-	const char *name;
-} hungtask_system_wqs[] = {
-	{ &system_wq, "events" },
-	{ &system_highpri_wq, "events_highpri" },
-	{ &system_long_wq, "events_long" },
-	{ &system_unbound_wq, "events_unbound" },
-	{ &system_freezable_wq, "events_freezable" },
-	{ &system_power_efficient_wq, "events_power_efficient" },
-	{ &system_freezable_power_efficient_wq, "events_freezable_power_efficient" },
-};
+/* Context: any. Return: 0, or -EFAULT when a field is not readable. */
+static int hungtask_read_pool_head(unsigned long pool, struct hungtask_pool_head *head)
+{
+	const struct hungtask_layout *l = &hungtask_layout;
+
+	if (copy_from_kernel_nofault(&head->cpu, (void *)(pool + l->pool_cpu), sizeof(head->cpu)) ||
+	    copy_from_kernel_nofault(&head->id, (void *)(pool + l->pool_id), sizeof(head->id)))
+		return -EFAULT;
+	return 0;
+}
+
+/* Context: any. Return: 0, or -EFAULT when a field is not readable. */
+static int hungtask_read_worker_head(unsigned long worker, struct hungtask_worker_head *head)
+{
+	const struct hungtask_layout *l = &hungtask_layout;
+
+	if (!worker ||
+	    copy_from_kernel_nofault(&head->current_work, (void *)(worker + l->worker_current_work),
+				     sizeof(head->current_work)) ||
+	    copy_from_kernel_nofault(&head->current_func, (void *)(worker + l->worker_current_func),
+				     sizeof(head->current_func)) ||
+	    copy_from_kernel_nofault(&head->current_pwq, (void *)(worker + l->worker_current_pwq),
+				     sizeof(head->current_pwq)))
+		return -EFAULT;
+	return 0;
+}
 
 static bool hungtask_is_text(unsigned long addr)
 {
@@ -125,16 +124,21 @@ static unsigned long hungtask_find_barrier(struct task_struct *t, struct hungtas
 	return word ? word - offsetof(struct work_struct, func) : 0;
 }
 
+/* The name of any workqueue: pwq->wq->name, bounded by the array and our field. */
 static void hungtask_wq_name(unsigned long pwq, struct hungtask_hop_flush_work *f)
 {
-	struct workqueue_struct *wq;
-	unsigned int i;
+	const struct hungtask_layout *l = &hungtask_layout;
+	size_t len = min_t(size_t, l->wq_name_len, sizeof(f->wq_name) - 1);
+	char name[sizeof(f->wq_name)];
+	unsigned long wq;
 
-	if (copy_from_kernel_nofault(&wq, (void *)(pwq + sizeof(void *)), sizeof(wq)))
+	if (!hungtask_layout_on(HUNGTASK_LAYOUT_WQ_NAME))
 		return;
-	for (i = 0; i < ARRAY_SIZE(hungtask_system_wqs); i++)
-		if (wq && wq == *hungtask_system_wqs[i].wq)
-			strscpy(f->wq_name, hungtask_system_wqs[i].name, sizeof(f->wq_name));
+	if (copy_from_kernel_nofault(&wq, (void *)(pwq + l->pwq_wq), sizeof(wq)) || !wq ||
+	    copy_from_kernel_nofault(name, (void *)(wq + l->wq_name), len))
+		return;
+	name[len] = '\0';
+	strscpy(f->wq_name, name, sizeof(f->wq_name));
 }
 
 /* Workers of the pool: a PF_WQ_WORKER task whose struct worker points to it. */
@@ -149,20 +153,17 @@ struct hungtask_pool_scan {
 static bool hungtask_worker_of_pool(struct task_struct *t, unsigned long pool,
 				    unsigned long *worker_out)
 {
-	unsigned long words[HUNGTASK_WORKER_SCAN / sizeof(long)];
-	unsigned long worker;
-	unsigned int i;
+	unsigned long worker, worker_pool;
 
 	if (!(READ_ONCE(t->flags) & PF_WQ_WORKER))
 		return false;
 	worker = (unsigned long)kthread_data(t);
-	if (!worker || copy_from_kernel_nofault(words, (void *)worker, sizeof(words)))
+	if (!worker || copy_from_kernel_nofault(&worker_pool,
+						(void *)(worker + hungtask_layout.worker_pool),
+						sizeof(worker_pool)))
 		return false;
 	*worker_out = worker;
-	for (i = sizeof(struct hungtask_worker_head) / sizeof(long); i < ARRAY_SIZE(words); i++)
-		if (words[i] == pool)
-			return true;
-	return false;
+	return worker_pool == pool;
 }
 
 static void hungtask_scan_pool(struct hungtask_ctx *ctx, const struct hungtask_hop_flush_work *f,
@@ -172,6 +173,8 @@ static void hungtask_scan_pool(struct hungtask_ctx *ctx, const struct hungtask_h
 	unsigned int walked = 0;
 
 	memset(ps, 0, sizeof(*ps));
+	if (!hungtask_layout_on(HUNGTASK_LAYOUT_WORKER))
+		return;
 	/* kworkers are single-threaded processes: walking leaders finds them all. */
 	for_each_process(t) {
 		struct hungtask_worker_head head;
@@ -187,11 +190,11 @@ static void hungtask_scan_pool(struct hungtask_ctx *ctx, const struct hungtask_h
 			continue;
 		ps->members++;
 		ps->any = ps->any ?: t;
-		if (copy_from_kernel_nofault(&head, (void *)worker, sizeof(head)))
+		if (hungtask_read_worker_head(worker, &head))
 			continue;
 		/* Running target: the barrier hangs off this worker's scheduled list. */
-		if (head.current_pwq == (void *)f->pwq && barrier_prev >= worker &&
-		    barrier_prev < worker + HUNGTASK_WORKER_SCAN)
+		if (head.current_pwq == (void *)f->pwq &&
+		    barrier_prev == worker + hungtask_layout.worker_scheduled)
 			ps->executing = t;
 		if (f->target && head.current_work == (struct work_struct *)f->target)
 			ps->busy_same = t;
@@ -214,7 +217,7 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 	unsigned long b, pwq, prev;
 	bool stale;
 
-	if (task_state_to_char(t) != 'D')
+	if (task_state_to_char(t) != 'D' || !hungtask_layout_on(HUNGTASK_LAYOUT_FLUSH_WORK))
 		return false;
 	b = hungtask_find_barrier(t, &barrier, &stale);
 	if (!b) {
@@ -235,8 +238,9 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 	f->pool_id = -1;
 	pwq = hungtask_work_data_pwq(atomic_long_read(&barrier.work.data));
 	f->pwq = pwq;
-	if (copy_from_kernel_nofault(&f->pool, (void *)pwq, sizeof(f->pool)) ||
-	    copy_from_kernel_nofault(&pool, (void *)f->pool, sizeof(pool))) {
+	if (copy_from_kernel_nofault(&f->pool, (void *)(pwq + hungtask_layout.pwq_pool),
+				     sizeof(f->pool)) ||
+	    hungtask_read_pool_head(f->pool, &pool)) {
 		hungtask_reason(hop, "pool_workqueue or worker_pool not readable");
 		return true;
 	}
@@ -259,13 +263,15 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 		f->target = 0;
 	}
 
+	if (!hungtask_layout_on(HUNGTASK_LAYOUT_WORKER))
+		hungtask_reason(hop, "worker layout off: running target and worker not followed");
 	hungtask_scan_pool(ctx, f, prev, &ps);
 	if (!f->target && ps.executing) {
 		struct hungtask_worker_head head;
 
 		f->target_running = true;
 		f->executing_pid = ps.executing->pid;
-		if (!copy_from_kernel_nofault(&head, kthread_data(ps.executing), sizeof(head))) {
+		if (!hungtask_read_worker_head((unsigned long)kthread_data(ps.executing), &head)) {
 			f->target = (unsigned long)head.current_work;
 			f->target_func = (unsigned long)head.current_func;
 			if (!copy_from_kernel_nofault(&target, head.current_work, sizeof(target)) &&
