@@ -24,6 +24,7 @@
  */
 #include <linux/fs.h>
 #include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -626,6 +627,7 @@ bool hungtask_layout_on(enum hungtask_layout_kind kind)
 int hungtask_layout_init(void)
 {
 	struct hungtask_btf b = {};
+	u64 start = ktime_get_ns();
 	unsigned int k;
 	size_t size = 0;
 	int ret, cpu = -1;
@@ -652,8 +654,9 @@ int hungtask_layout_init(void)
 	hungtask_layout.btf_types = b.nr_types;
 	hungtask_layout.calibrated_cpu = cpu;
 
-	pr_info(HUNGTASK_PR_PREFIX "layout: BTF %u types, %s; worker size=%u current_work=%u current_func=%u current_pwq=%u scheduled=%u pool=%u; pool_workqueue pool=%u wq=%u; worker_pool lock=%u+%u cpu=%u id=%u; workqueue_struct name=%u[%u]\n",
-		b.nr_types, cpu >= 0 ? "calibrated" : "not calibrated (work did not run in time)",
+	pr_info(HUNGTASK_PR_PREFIX "layout: BTF %zu bytes, %u types, %s, in %llu ms; worker size=%u current_work=%u current_func=%u current_pwq=%u scheduled=%u pool=%u; pool_workqueue pool=%u wq=%u; worker_pool lock=%u+%u cpu=%u id=%u; workqueue_struct name=%u[%u]\n",
+		size, b.nr_types, cpu >= 0 ? "calibrated" : "not calibrated (work did not run in time)",
+		(ktime_get_ns() - start) / NSEC_PER_MSEC,
 		hungtask_layout.worker_size, hungtask_layout.worker_current_work,
 		hungtask_layout.worker_current_func, hungtask_layout.worker_current_pwq,
 		hungtask_layout.worker_scheduled, hungtask_layout.worker_pool,
