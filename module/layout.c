@@ -441,10 +441,12 @@ static void hungtask_layout_from_btf(const struct hungtask_btf *b)
 		if (hungtask_fault_layout(s))
 			*s->off += sizeof(long);
 		size = hungtask_btf_size(b, m->type, 0);
-		if (s->size_out) {
+		if (s->size_out)
 			*s->size_out = size;
-			if (s->off == &hungtask_layout.wq_name && !hungtask_btf_char_array(b, m->type))
-				size = 0;
+		if (s->off == &hungtask_layout.wq_name && !hungtask_btf_char_array(b, m->type)) {
+			hungtask_layout_off(s->kind, "%s.%s is not a char array in BTF", s->strct,
+					    s->member);
+			continue;
 		}
 		if (!size || (s->size && size != s->size)) {
 			hungtask_layout_off(s->kind, "%s.%s is %llu bytes in BTF, expected %u",
