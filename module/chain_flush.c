@@ -12,9 +12,10 @@
  * newer flusher of the same target therefore goes in front of the older
  * ones: walking entry.prev from a barrier passes the newer flushers'
  * barriers before it reaches the target or the list head. work.data of a
- * queued work is the pool_workqueue, whose
- * first member is the worker_pool, which starts { raw_spinlock_t lock; int
- * cpu; int node; int id; }. These layouts are mirrored below, read only with
+ * queued work is the pool_workqueue, which points to the worker_pool and the
+ * workqueue. The offsets into these private structs come from layout.c (BTF
+ * of the running kernel, confirmed at load); a hop kind whose layout is off
+ * is not followed. Every read goes through
  * copy_from_kernel_nofault(), and each hop records whether its run-time
  * checks held.
  */
@@ -31,51 +32,49 @@
 #include "compat.h"
 #include "internal.h"
 
-/* Mirrors of private layouts; see the comment at the top. */
-struct hungtask_wq_barrier {
-	struct work_struct work;
-	struct completion done;
-	struct task_struct *task;
-};
-
+/* The fields of a worker_pool and a struct worker we read (offsets: layout.c). */
 struct hungtask_pool_head {
-	raw_spinlock_t lock;
 	int cpu;
-	int node;
 	int id;
 };
 
-/*
- * struct worker starts { union { list_head entry; hlist_node hentry; };
- * work_struct *current_work; work_func_t current_func; pool_workqueue
- * *current_pwq; } from 6.1 to 6.12. The rest (scheduled list, pool pointer)
- * moves between versions, so it is only searched within the first bytes.
- */
 struct hungtask_worker_head {
-	struct list_head entry;
 	struct work_struct *current_work;
 	work_func_t current_func;
 	void *current_pwq;
 };
-#define HUNGTASK_WORKER_SCAN 256
 
 #define HUNGTASK_MAX_WALK 200000
 
 /* Newer flushers' barriers stepped over before giving up on the target. */
 #define HUNGTASK_MAX_NEWER_BARRIERS 64
 
-static const struct {
-	struct workqueue_struct **wq;
-	const char *name;
-} hungtask_system_wqs[] = {
-	{ &system_wq, "events" },
-	{ &system_highpri_wq, "events_highpri" },
-	{ &system_long_wq, "events_long" },
-	{ &system_unbound_wq, "events_unbound" },
-	{ &system_freezable_wq, "events_freezable" },
-	{ &system_power_efficient_wq, "events_power_efficient" },
-	{ &system_freezable_power_efficient_wq, "events_freezable_power_efficient" },
-};
+/* Context: any. Return: 0, or -EFAULT when a field is not readable. */
+static int hungtask_read_pool_head(unsigned long pool, struct hungtask_pool_head *head)
+{
+	const struct hungtask_layout *l = &hungtask_layout;
+
+	if (copy_from_kernel_nofault(&head->cpu, (void *)(pool + l->pool_cpu), sizeof(head->cpu)) ||
+	    copy_from_kernel_nofault(&head->id, (void *)(pool + l->pool_id), sizeof(head->id)))
+		return -EFAULT;
+	return 0;
+}
+
+/* Context: any. Return: 0, or -EFAULT when a field is not readable. */
+static int hungtask_read_worker_head(unsigned long worker, struct hungtask_worker_head *head)
+{
+	const struct hungtask_layout *l = &hungtask_layout;
+
+	if (!worker ||
+	    copy_from_kernel_nofault(&head->current_work, (void *)(worker + l->worker_current_work),
+				     sizeof(head->current_work)) ||
+	    copy_from_kernel_nofault(&head->current_func, (void *)(worker + l->worker_current_func),
+				     sizeof(head->current_func)) ||
+	    copy_from_kernel_nofault(&head->current_pwq, (void *)(worker + l->worker_current_pwq),
+				     sizeof(head->current_pwq)))
+		return -EFAULT;
+	return 0;
+}
 
 /* A live barrier of @t: its task is @t, not completed, and still queued. */
 static bool barrier_matches(const struct hungtask_wq_barrier *b, struct task_struct *t)
@@ -121,16 +120,21 @@ static unsigned long hungtask_find_barrier(struct task_struct *t, struct hungtas
 	return word ? word - offsetof(struct work_struct, func) : 0;
 }
 
+/* The name of any workqueue: pwq->wq->name, bounded by the array and our field. */
 static void hungtask_wq_name(unsigned long pwq, struct hungtask_hop_flush_work *f)
 {
-	struct workqueue_struct *wq;
-	unsigned int i;
+	const struct hungtask_layout *l = &hungtask_layout;
+	size_t len = min_t(size_t, l->wq_name_len, sizeof(f->wq_name) - 1);
+	char name[sizeof(f->wq_name)];
+	unsigned long wq;
 
-	if (copy_from_kernel_nofault(&wq, (void *)(pwq + sizeof(void *)), sizeof(wq)))
+	if (!hungtask_layout_on(HUNGTASK_LAYOUT_WQ_NAME))
 		return;
-	for (i = 0; i < ARRAY_SIZE(hungtask_system_wqs); i++)
-		if (wq && wq == *hungtask_system_wqs[i].wq)
-			strscpy(f->wq_name, hungtask_system_wqs[i].name, sizeof(f->wq_name));
+	if (copy_from_kernel_nofault(&wq, (void *)(pwq + l->pwq_wq), sizeof(wq)) || !wq ||
+	    copy_from_kernel_nofault(name, (void *)(wq + l->wq_name), len))
+		return;
+	name[len] = '\0';
+	strscpy(f->wq_name, name, sizeof(f->wq_name));
 }
 
 /*
@@ -207,20 +211,17 @@ struct hungtask_pool_scan {
 static bool hungtask_worker_of_pool(struct task_struct *t, unsigned long pool,
 				    unsigned long *worker_out)
 {
-	unsigned long words[HUNGTASK_WORKER_SCAN / sizeof(long)];
-	unsigned long worker;
-	unsigned int i;
+	unsigned long worker, worker_pool;
 
 	if (!(READ_ONCE(t->flags) & PF_WQ_WORKER))
 		return false;
 	worker = (unsigned long)kthread_data(t);
-	if (!worker || copy_from_kernel_nofault(words, (void *)worker, sizeof(words)))
+	if (!worker || copy_from_kernel_nofault(&worker_pool,
+						(void *)(worker + hungtask_layout.worker_pool),
+						sizeof(worker_pool)))
 		return false;
 	*worker_out = worker;
-	for (i = sizeof(struct hungtask_worker_head) / sizeof(long); i < ARRAY_SIZE(words); i++)
-		if (words[i] == pool)
-			return true;
-	return false;
+	return worker_pool == pool;
 }
 
 static void hungtask_scan_pool(struct hungtask_ctx *ctx, const struct hungtask_hop_flush_work *f,
@@ -230,6 +231,8 @@ static void hungtask_scan_pool(struct hungtask_ctx *ctx, const struct hungtask_h
 	unsigned int walked = 0;
 
 	memset(ps, 0, sizeof(*ps));
+	if (!hungtask_layout_on(HUNGTASK_LAYOUT_WORKER))
+		return;
 	/* kworkers are single-threaded processes: walking leaders finds them all. */
 	for_each_process(t) {
 		struct hungtask_worker_head head;
@@ -245,11 +248,11 @@ static void hungtask_scan_pool(struct hungtask_ctx *ctx, const struct hungtask_h
 			continue;
 		ps->members++;
 		ps->any = ps->any ?: t;
-		if (copy_from_kernel_nofault(&head, (void *)worker, sizeof(head)))
+		if (hungtask_read_worker_head(worker, &head))
 			continue;
 		/* Running target: the barriers hang off this worker's scheduled list. */
-		if (head.current_pwq == (void *)f->pwq && list_head >= worker &&
-		    list_head < worker + HUNGTASK_WORKER_SCAN) {
+		if (head.current_pwq == (void *)f->pwq &&
+		    list_head == worker + hungtask_layout.worker_scheduled) {
 			ps->executing = t;
 			ps->executing_candidates++;
 		}
@@ -275,7 +278,7 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 	unsigned long b, pwq;
 	bool stale;
 
-	if (task_state_to_char(t) != 'D')
+	if (task_state_to_char(t) != 'D' || !hungtask_layout_on(HUNGTASK_LAYOUT_FLUSH_WORK))
 		return false;
 	b = hungtask_find_barrier(t, &barrier, &stale);
 	if (!b) {
@@ -296,8 +299,9 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 	f->pool_id = -1;
 	pwq = hungtask_work_data_pwq(atomic_long_read(&barrier.work.data));
 	f->pwq = pwq;
-	if (copy_from_kernel_nofault(&f->pool, (void *)pwq, sizeof(f->pool)) ||
-	    copy_from_kernel_nofault(&pool, (void *)f->pool, sizeof(pool))) {
+	if (copy_from_kernel_nofault(&f->pool, (void *)(pwq + hungtask_layout.pwq_pool),
+				     sizeof(f->pool)) ||
+	    hungtask_read_pool_head(f->pool, &pool)) {
 		hungtask_reason(hop, "pool_workqueue or worker_pool not readable");
 		return true;
 	}
@@ -318,6 +322,8 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 	f->target = walk.target;
 	f->target_func = walk.target_func;
 
+	if (!hungtask_layout_on(HUNGTASK_LAYOUT_WORKER))
+		hungtask_reason(hop, "worker layout off: running target and worker not followed");
 	hungtask_scan_pool(ctx, f, walk.head, &ps);
 	if (walk.why) {
 		hungtask_reason(hop, walk.why);
@@ -328,7 +334,7 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 
 		f->target_running = true;
 		f->executing_pid = ps.executing->pid;
-		if (!copy_from_kernel_nofault(&head, kthread_data(ps.executing), sizeof(head))) {
+		if (!hungtask_read_worker_head((unsigned long)kthread_data(ps.executing), &head)) {
 			f->target = (unsigned long)head.current_work;
 			f->target_func = (unsigned long)head.current_func;
 			if (!copy_from_kernel_nofault(&target, head.current_work, sizeof(target)) &&

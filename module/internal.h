@@ -9,8 +9,10 @@
 #ifndef HUNGTASK_INTERNAL_H
 #define HUNGTASK_INTERNAL_H
 
+#include <linux/completion.h>
 #include <linux/sched.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 /* The protocol's enums (trigger, hop kind, ...), generated from proto/hungtask.yaml. */
 #include "hungtask.h"
@@ -164,6 +166,48 @@ int hungtask_symbols_init(void);
 void hungtask_symbols_exit(void);
 bool hungtask_endbr_ok(unsigned long addr);
 bool hungtask_is_func_entry(unsigned long addr);
+
+/*
+ * layout.c: private kernel layouts, resolved at load from the running
+ * kernel's BTF and confirmed by calibration. Each hop kind that reads a
+ * private structure has a layout kind; one that is off is never followed.
+ */
+enum hungtask_layout_kind {
+	HUNGTASK_LAYOUT_FLUSH_WORK,	/* wq_barrier, pool_workqueue.pool, worker_pool.cpu/id */
+	HUNGTASK_LAYOUT_WORKER,		/* struct worker: current_*, scheduled, pool */
+	HUNGTASK_LAYOUT_WQ_NAME,	/* pool_workqueue.wq, workqueue_struct.name */
+	HUNGTASK_LAYOUT_KINDS,
+};
+
+/*
+ * flush_work() puts this on the flusher's stack (kernel/workqueue.c, private);
+ * all its members have public types, so it is mirrored, and the mirror is
+ * checked against BTF at load.
+ */
+struct hungtask_wq_barrier {
+	struct work_struct work;
+	struct completion done;
+	struct task_struct *task;
+};
+
+/* Byte offsets and sizes; read-only after load, valid when their kind is on. */
+struct hungtask_layout {
+	bool on[HUNGTASK_LAYOUT_KINDS];
+	char why[HUNGTASK_LAYOUT_KINDS][HUNGTASK_REASON_LEN];	/* why a kind is off */
+	unsigned int btf_types;		/* types in the kernel's BTF; 0: not read */
+	int calibrated_cpu;		/* CPU the calibration ran on; -1: it did not */
+	unsigned int worker_size, worker_current_work, worker_current_func;
+	unsigned int worker_current_pwq, worker_scheduled, worker_pool;
+	unsigned int pwq_size, pwq_pool, pwq_wq;
+	unsigned int pool_size, pool_lock, pool_lock_size, pool_cpu, pool_id;
+	unsigned int wq_size, wq_name, wq_name_len;
+	unsigned int barrier_size, barrier_work, barrier_done, barrier_task;
+};
+extern struct hungtask_layout hungtask_layout;
+int hungtask_layout_init(void);
+void hungtask_layout_exit(void);
+bool hungtask_layout_on(enum hungtask_layout_kind kind);
+const char *hungtask_layout_kind_name(enum hungtask_layout_kind kind);
 
 /* ring.c: the incident ring and the episode table. */
 int hungtask_ring_init(void);

@@ -13,9 +13,12 @@ static int __init hungtask_init(void)
 	ret = hungtask_symbols_init();
 	if (ret)
 		return ret;
-	ret = hungtask_ring_init();
+	ret = hungtask_layout_init();
 	if (ret)
 		goto err_symbols;
+	ret = hungtask_ring_init();
+	if (ret)
+		goto err_layout;
 	ret = hungtask_host_init();
 	if (ret)
 		goto err_ring;
@@ -43,6 +46,8 @@ err_host:
 	hungtask_host_exit();
 err_ring:
 	hungtask_ring_exit();
+err_layout:
+	hungtask_layout_exit();
 err_symbols:
 	hungtask_symbols_exit();
 	return ret;
@@ -60,6 +65,7 @@ static void __exit hungtask_exit(void)
 	hungtask_capture_exit();
 	hungtask_host_exit();
 	hungtask_ring_exit();
+	hungtask_layout_exit();
 	hungtask_symbols_exit();
 	pr_info(HUNGTASK_PR_PREFIX "unloaded: captured=%llu coalesced=%llu dropped_full=%llu dropped_busy=%llu\n",
 		c.captured, c.coalesced, c.dropped_full, c.dropped_busy);
