@@ -29,6 +29,8 @@ KMOD_DIR := $(BUILD)/kmod/$(KREL)
 
 MODULE_SRC := Kbuild $(wildcard module/*.c module/*.h proto/*.h) proto/hungtask.yaml
 PROGS := $(patsubst tests/progs/%.c,$(BUILD)/progs/%,$(wildcard tests/progs/*.c))
+# 32-bit builds of some programs, for victims in ia32 syscalls (gcc-multilib).
+PROGS32 := $(BUILD)/progs/ht-write32
 
 .PHONY: all module daemon progs deps scenario selftest ynl-check check check-unit check-vm demo clean
 
@@ -50,7 +52,11 @@ daemon:
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j2
 
-progs: $(PROGS)
+progs: $(PROGS) $(PROGS32)
+
+$(BUILD)/progs/%32: tests/progs/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -static -O2 -Wall -Wextra -Werror -pthread -o $@ $<
 
 $(BUILD)/progs/%: tests/progs/%.c
 	@mkdir -p $(dir $@)

@@ -105,17 +105,21 @@ static bool hungtask_barrier_word(unsigned long addr, unsigned long word, void *
 	return false;
 }
 
-/* The live barrier on @t's stack, or 0; *saw_stale: a dead one was seen. */
+/*
+ * The live barrier on @t's stack, or 0; *saw_stale: a dead one was seen;
+ * *why: the stack was not scanned, or the scan was discarded.
+ */
 static unsigned long hungtask_find_barrier(struct task_struct *t, struct hungtask_wq_barrier *out,
-					   bool *saw_stale)
+					   bool *saw_stale, const char **why)
 {
 	struct hungtask_barrier_search bs = { .t = t, .out = out };
 	unsigned long word;
 
 	*saw_stale = false;
+	*why = NULL;
 	if (!hungtask_syms.wq_barrier_func)
 		return 0;
-	word = hungtask_stack_scan(t, hungtask_barrier_word, &bs);
+	word = hungtask_stack_scan(t, hungtask_barrier_word, &bs, why);
 	*saw_stale = bs.saw_stale;
 	return word ? word - offsetof(struct work_struct, func) : 0;
 }
@@ -276,11 +280,21 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 	struct work_struct target;
 	struct task_struct *worker_task;
 	unsigned long b, pwq;
+	const char *why;
 	bool stale;
 
 	if (task_state_to_char(t) != 'D' || !hungtask_layout_on(HUNGTASK_LAYOUT_FLUSH_WORK))
 		return false;
-	b = hungtask_find_barrier(t, &barrier, &stale);
+	b = hungtask_find_barrier(t, &barrier, &stale, &why);
+	if (why) {
+		/*
+		 * Nothing read from its stack holds (it woke, or runs): say why
+		 * and end the chain here; no other follower may guess on.
+		 */
+		hungtask_stack_note(ctx, t, why);
+		*next = NULL;
+		return true;
+	}
 	if (!b) {
 		if (!stale)
 			return false;

@@ -20,7 +20,7 @@ static struct tracepoint *hungtask_tp;
 
 static bool fault_no_hook;
 module_param(fault_no_hook, bool, 0444);
-MODULE_PARM_DESC(fault_no_hook, "test only: behave as on a kernel without sched_process_hang");
+HUNGTASK_FAULT_PARM_DESC(fault_no_hook, "behave as on a kernel without sched_process_hang");
 static atomic64_t hungtask_hits = ATOMIC64_INIT(0);
 
 static void hungtask_find_tp(struct tracepoint *tp, void *priv)

@@ -18,6 +18,9 @@
 #include "hungtask.h"
 
 #define HUNGTASK_PR_PREFIX "hungtask: "
+/* Fault-injection module parameters are for tests: modinfo must say so. */
+#define HUNGTASK_FAULT_PARM_DESC(name, desc) \
+	MODULE_PARM_DESC(name, "TEST ONLY (fault injection, never set in production): " desc)
 /* kmsg record: "hungtask: v1 seq=N <kind> key=value..." (parsed by hungtaskd). */
 #define HUNGTASK_KMSG_VERSION 1
 
@@ -134,10 +137,12 @@ struct hungtask_incident {
 	unsigned long switch_count;	/* nvcsw + nivcsw: the episode key */
 	unsigned long blocked_s;
 	struct hungtask_stack victim_stack;
-	long syscall_nr;	/* -1: kernel thread or unknown */
+	long syscall_nr;	/* -1: kernel thread or unknown; else a number of syscall_abi */
+	enum hungtask_syscall_abi syscall_abi;
 	unsigned long syscall_args[6];
 	char path[HUNGTASK_PATH_LEN];		/* path argument, "" when none */
 	char cgroup[HUNGTASK_CGROUP_LEN];
+	char stack_note[HUNGTASK_REASON_LEN];	/* why a stack was not read, "" when all were */
 	unsigned int nr_hops;
 	struct hungtask_hop hops[HUNGTASK_MAX_HOPS];
 	struct hungtask_host host;
@@ -160,6 +165,7 @@ struct hungtask_syms {
 	unsigned int (*stack_trace_save_tsk)(struct task_struct *task, unsigned long *store,
 					     unsigned int size, unsigned int skipnr);
 	unsigned long wq_barrier_func;
+	void (*put_task_stack)(struct task_struct *t);	/* NULL: stacks are not pinned */
 };
 extern struct hungtask_syms hungtask_syms;
 int hungtask_symbols_init(void);
@@ -260,9 +266,10 @@ void hungtask_chain_cpu_exit(void);
 /* victim.c */
 unsigned long hungtask_stack_scan(struct task_struct *t,
 				  bool (*match)(unsigned long addr, unsigned long word, void *arg),
-				  void *arg);
+				  void *arg, const char **why);
 void hungtask_victim_snap(struct hungtask_ctx *ctx, struct task_struct *victim);
-void hungtask_stack_of(struct task_struct *t, struct hungtask_stack *st);
+void hungtask_stack_of(struct task_struct *t, struct hungtask_stack *st, const char **why);
+void hungtask_stack_note(struct hungtask_ctx *ctx, struct task_struct *t, const char *why);
 
 /* host.c */
 int hungtask_host_init(void);

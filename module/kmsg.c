@@ -77,6 +77,21 @@ static void hungtask_emit_hop(u64 seq, unsigned int i, const struct hungtask_hop
 	ops->emit(seq, i, hop, reason);
 }
 
+/* The syscall ABI as the kmsg record names it ("-" for no syscall). */
+static const char *hungtask_abi_name(const struct hungtask_incident *inc)
+{
+	if (inc->syscall_nr < 0)
+		return "-";
+	switch (inc->syscall_abi) {
+	case HUNGTASK_SYSCALL_ABI_IA32:
+		return "ia32";
+	case HUNGTASK_SYSCALL_ABI_X32:
+		return "x32";
+	default:
+		return "x86_64";
+	}
+}
+
 /**
  * hungtask_kmsg_emit() - print the incident as versioned kmsg records.
  *
@@ -93,11 +108,17 @@ void hungtask_kmsg_emit(const struct hungtask_incident *inc)
 	  hungtask_boot_id, inc->detected_ns, inc->capture_ns, inc->victim_ns, inc->tasks_walked,
 	  inc->walk_truncated);
 	hungtask_kmsg_task(seq, "victim", &inc->victim);
-	HUNGTASK_KMSG(seq, "syscall blocked_s=%lu nr=%ld args=0x%lx,0x%lx,0x%lx,0x%lx,0x%lx,0x%lx path=\"%s\" cgroup=\"%s\"",
-	  inc->blocked_s, inc->syscall_nr, inc->syscall_args[0], inc->syscall_args[1],
+	HUNGTASK_KMSG(seq, "syscall blocked_s=%lu nr=%ld abi=%s args=0x%lx,0x%lx,0x%lx,0x%lx,0x%lx,0x%lx path=\"%s\" cgroup=\"%s\"",
+	  inc->blocked_s, inc->syscall_nr, hungtask_abi_name(inc), inc->syscall_args[0], inc->syscall_args[1],
 	  inc->syscall_args[2], inc->syscall_args[3], inc->syscall_args[4], inc->syscall_args[5],
 	  hungtask_kmsg_quote(path, sizeof(path), inc->path), hungtask_kmsg_quote(cgroup, sizeof(cgroup), inc->cgroup));
 	hungtask_kmsg_stack(seq, "vstack", &inc->victim_stack);
+	if (inc->stack_note[0]) {
+		char note[HUNGTASK_REASON_LEN];
+
+		HUNGTASK_KMSG(seq, "stack_note text=\"%s\"",
+			      hungtask_kmsg_quote(note, sizeof(note), inc->stack_note));
+	}
 	for (i = 0; i < inc->nr_hops; i++)
 		hungtask_emit_hop(seq, i, &inc->hops[i]);
 	HUNGTASK_KMSG(seq, "host release=\"%s\" preempt=%s watchdog=%ld softlockup_panic=%ld watchdog_thresh=%ld hung_task_timeout_secs=%ld hung_task_panic=%ld taint=0x%lx sysctl_age_ms=%llu oot=\"%s\"",

@@ -40,8 +40,8 @@ struct hungtask_layout hungtask_layout __ro_after_init;
 
 static char *fault_layout;
 module_param(fault_layout, charp, 0444);
-MODULE_PARM_DESC(fault_layout,
-		 "TEST ONLY: shift the BTF offset of STRUCT.MEMBER by one word, as if the layout were wrong");
+HUNGTASK_FAULT_PARM_DESC(fault_layout,
+		 "shift the BTF offset of STRUCT.MEMBER by one word, as if the layout were wrong");
 
 #define HUNGTASK_BTF_PATH "/sys/kernel/btf/vmlinux"
 #define HUNGTASK_BTF_MAX_SIZE (64 << 20)	/* Debian's vmlinux BTF is ~6 MiB */

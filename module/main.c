@@ -10,6 +10,11 @@ static int __init hungtask_init(void)
 {
 	int ret;
 
+	/* Kbuild refuses to build for RT; this catches a build that bypassed it. */
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		pr_err(HUNGTASK_PR_PREFIX "PREEMPT_RT kernels are not supported yet: refusing to load\n");
+		return -EOPNOTSUPP;
+	}
 	ret = hungtask_symbols_init();
 	if (ret)
 		return ret;

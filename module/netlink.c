@@ -267,6 +267,11 @@ static int hungtask_fill_incident(struct sk_buff *skb, const struct hungtask_inc
 			if (nla_put_u64_64bit(skb, HUNGTASK_A_INCIDENT_SYSCALL_ARG,
 					      inc->syscall_args[i], HUNGTASK_A_INCIDENT_PAD))
 				return -EMSGSIZE;
+	if ((inc->syscall_nr >= 0 &&
+	     nla_put_u32(skb, HUNGTASK_A_INCIDENT_SYSCALL_ABI, inc->syscall_abi)) ||
+	    (inc->stack_note[0] &&
+	     nla_put_string(skb, HUNGTASK_A_INCIDENT_STACK_NOTE, inc->stack_note)))
+		return -EMSGSIZE;
 	for (i = 0; i < inc->nr_hops; i++)
 		if (hungtask_put_hop(skb, &inc->hops[i]))
 			return -EMSGSIZE;

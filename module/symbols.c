@@ -26,7 +26,7 @@ struct hungtask_syms hungtask_syms;
 
 static char *fault_seal;
 module_param(fault_seal, charp, 0444);
-MODULE_PARM_DESC(fault_seal, "test only: treat this function as if its ENDBR were sealed");
+HUNGTASK_FAULT_PARM_DESC(fault_seal, "treat this function as if its ENDBR were sealed");
 
 #define HUNGTASK_ENDBR64 0xfa1e0ff3U	/* f3 0f 1e fa, little endian */
 
@@ -202,6 +202,14 @@ int hungtask_symbols_init(void)
 	hungtask_syms.stack_trace_save_tsk = (void *)hungtask_callable(
 		"stack_trace_save_tsk", hungtask_kprobe_lookup("stack_trace_save_tsk"));
 #endif
+	/*
+	 * Not exported: without it other tasks' stacks are read unpinned, and
+	 * only the switch-count check of victim.c makes those reads sound.
+	 */
+	hungtask_syms.put_task_stack = (void *)hungtask_callable(
+		"put_task_stack", hungtask_kprobe_lookup("put_task_stack"));
+	if (!hungtask_syms.put_task_stack)
+		pr_info(HUNGTASK_PR_PREFIX "stacks of other tasks are read unpinned, checked by their switch count\n");
 	hungtask_ibt_selfcheck();
 	/* Compared with stack words, never called. */
 	hungtask_syms.wq_barrier_func = hungtask_kprobe_lookup("wq_barrier_func");

@@ -6,59 +6,223 @@
 #include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/pid.h>
 #include <linux/sched/task_stack.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <asm/ptrace.h>
+#include <asm/syscall.h>
+#include <asm/unistd.h>
 
 #include "internal.h"
 
-/**
- * hungtask_stack_of() - the kernel stack of a task that is not running.
+/*
+ * Other tasks' stacks. A task's stack is read only while the task is off
+ * CPU and blocked, and the read counts only if the task is still off CPU, in
+ * the same state and at the same context-switch count afterwards: a task
+ * that woke (or ran and blocked again, or exited) during the read may have
+ * rewritten or freed what was read. This is a seqcount-style check with the
+ * switch count as the sequence: a task's last switch (TASK_DEAD) increments
+ * it before finish_task_switch() frees the stack, so an unchanged count after
+ * the read also proves the stack was not freed and reused meanwhile. The
+ * stack of a task on a CPU is never read here: it comes by IPI, on that CPU
+ * (chain_cpu.c), or not at all.
  *
- * Context: atomic; uses the unwinder on a sleeping task's stack.
+ * Where put_task_stack() can be called (it is not exported; symbols.c
+ * resolves it and checks its ENDBR), the stack is also pinned with
+ * try_get_task_stack() for the read. Where it cannot (a sealed function on
+ * IBT kernels), the check above is what makes the read sound.
  */
-void hungtask_stack_of(struct task_struct *t, struct hungtask_stack *st)
+static unsigned int fault_wake_scanned;
+module_param(fault_wake_scanned, uint, 0644);
+HUNGTASK_FAULT_PARM_DESC(fault_wake_scanned,
+	"wake the task whose stack is being scanned, during the scan, this many times");
+
+struct hungtask_stack_read {
+	unsigned long switch_count;
+	unsigned int state;
+	bool pinned;
+};
+
+static unsigned long hungtask_switch_count(struct task_struct *t)
 {
-	st->nr = 0;
-	if (hungtask_syms.stack_trace_save_tsk)
-		st->nr = hungtask_syms.stack_trace_save_tsk(t, st->frames, HUNGTASK_MAX_FRAMES, 0);
+	return READ_ONCE(t->nvcsw) + READ_ONCE(t->nivcsw);
+}
+
+/* Before a read: NULL when @t may be read, else why not. */
+static const char *hungtask_stack_begin(struct task_struct *t, struct hungtask_stack_read *r)
+{
+	r->pinned = false;
+	r->switch_count = hungtask_switch_count(t);
+	r->state = READ_ONCE(t->__state);
+	smp_rmb();	/* count and state before on_cpu: pairs with the switch */
+	if (READ_ONCE(t->on_cpu) || t == current)
+		return "running on a CPU: its stack is not read from here";
+	if (r->state == TASK_RUNNING)
+		return "runnable, not blocked: its stack is not read";
+	if (hungtask_syms.put_task_stack) {
+		if (!try_get_task_stack(t))
+			return "has exited: no stack";
+		r->pinned = true;
+	}
+	return NULL;
+}
+
+/* After a read: NULL when it holds, else why it was discarded. */
+static const char *hungtask_stack_end(struct task_struct *t, struct hungtask_stack_read *r)
+{
+	smp_rmb();	/* the stack reads before the re-check */
+	if (r->pinned)
+		hungtask_syms.put_task_stack(t);
+	if (READ_ONCE(t->on_cpu) || READ_ONCE(t->__state) != r->state ||
+	    hungtask_switch_count(t) != r->switch_count)
+		return "woke or ran during the stack read: result discarded";
+	return NULL;
 }
 
 /**
- * hungtask_stack_scan() - visit the words of a sleeping task's kernel stack.
- * @t: the task, not running (its saved sp is meaningful).
+ * hungtask_stack_of() - the kernel stack trace of a blocked task.
+ * @t: the task, valid under rcu_read_lock().
+ * @st: filled; empty when the trace was refused or discarded.
+ * @why: set to why it was refused or discarded, else NULL.
+ *
+ * Context: atomic; uses the unwinder on a blocked task's stack.
+ */
+void hungtask_stack_of(struct task_struct *t, struct hungtask_stack *st, const char **why)
+{
+	struct hungtask_stack_read r;
+
+	st->nr = 0;
+	*why = NULL;
+	if (!hungtask_syms.stack_trace_save_tsk)
+		return;
+	*why = hungtask_stack_begin(t, &r);
+	if (*why)
+		return;
+	/* It pins the stack itself (try_get_task_stack/put_task_stack). */
+	st->nr = hungtask_syms.stack_trace_save_tsk(t, st->frames, HUNGTASK_MAX_FRAMES, 0);
+	*why = hungtask_stack_end(t, &r);
+	if (*why)
+		st->nr = 0;
+}
+
+/**
+ * hungtask_stack_scan() - visit the words of a blocked task's kernel stack.
+ * @t: the task, valid under rcu_read_lock().
  * @match: called for each word, from the saved sp to the top of the stack,
  *	with the word's address and value; returns true to stop.
  * @arg: passed to @match.
+ * @why: set to why the scan was refused or its result discarded, else NULL.
  *
- * Reads the stack fault-safely, in chunks, and never beyond THREAD_SIZE.
+ * Reads the stack fault-safely, in chunks, and never beyond THREAD_SIZE;
+ * only while @t is blocked and off CPU (see above). @match must not trust
+ * what it sees before this returns: a discarded scan returns 0.
  *
  * Context: atomic allowed.
  * Return: the address of the word @match stopped at, or 0.
  */
 unsigned long hungtask_stack_scan(struct task_struct *t,
 				  bool (*match)(unsigned long addr, unsigned long word, void *arg),
-				  void *arg)
+				  void *arg, const char **why)
 {
-	unsigned long base = (unsigned long)task_stack_page(t);
-	unsigned long sp = READ_ONCE(t->thread.sp);
+	struct hungtask_stack_read r;
 	unsigned long words[32];
-	unsigned long addr;
+	unsigned long base, sp, addr, found = 0;
 	unsigned int i;
 
-	if (!base || sp < base || sp >= base + THREAD_SIZE)
+	*why = hungtask_stack_begin(t, &r);
+	if (*why)
 		return 0;
-	for (addr = sp & ~(sizeof(long) - 1); addr < base + THREAD_SIZE; addr += sizeof(words)) {
+	base = (unsigned long)task_stack_page(t);
+	sp = READ_ONCE(t->thread.sp);
+	if (!base || sp < base || sp >= base + THREAD_SIZE)
+		goto out;
+	for (addr = sp & ~(sizeof(long) - 1); addr < base + THREAD_SIZE && !found;
+	     addr += sizeof(words)) {
 		size_t chunk = min_t(size_t, sizeof(words), base + THREAD_SIZE - addr);
 
 		if (copy_from_kernel_nofault(words, (void *)addr, chunk))
-			return 0;
-		for (i = 0; i < chunk / sizeof(long); i++)
-			if (match(addr + i * sizeof(long), words[i], arg))
-				return addr + i * sizeof(long);
+			break;
+		for (i = 0; i < chunk / sizeof(long); i++) {
+			if (match(addr + i * sizeof(long), words[i], arg)) {
+				found = addr + i * sizeof(long);
+				break;
+			}
+		}
 	}
-	return 0;
+out:
+	/* Test only: a wake-up between the read and its check must be caught. */
+	if (unlikely(READ_ONCE(fault_wake_scanned))) {
+		WRITE_ONCE(fault_wake_scanned, fault_wake_scanned - 1);
+		wake_up_process(t);
+	}
+	*why = hungtask_stack_end(t, &r);
+	return *why ? 0 : found;
+}
+
+/*
+ * Test only: writing a pid to fault_scan_pid runs the stack scanner on that
+ * task at once (process context) and prints what it did, so that a test can
+ * point it at a task running on a CPU and see it refuse.
+ */
+static bool hungtask_count_word(unsigned long addr, unsigned long word, void *arg)
+{
+	(*(unsigned long *)arg)++;
+	return false;
+}
+
+static int hungtask_fault_scan_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned long words = 0;
+	struct task_struct *t;
+	const char *why;
+	int pid, ret;
+
+	ret = kstrtoint(val, 0, &pid);
+	if (ret)
+		return ret;
+	rcu_read_lock();
+	t = pid_task(find_vpid(pid), PIDTYPE_PID);
+	if (!t) {
+		rcu_read_unlock();
+		return -ESRCH;
+	}
+	hungtask_stack_scan(t, hungtask_count_word, &words, &why);
+	if (why)
+		pr_info(HUNGTASK_PR_PREFIX "fault_scan_pid: %s[%d] on CPU %d not scanned: %s\n",
+			t->comm, pid, task_cpu(t), why);
+	else
+		pr_info(HUNGTASK_PR_PREFIX "fault_scan_pid: %s[%d] scanned: %lu words\n",
+			t->comm, pid, words);
+	rcu_read_unlock();
+	return param_set_int(val, kp);
+}
+
+static const struct kernel_param_ops hungtask_fault_scan_ops = {
+	.set = hungtask_fault_scan_set,
+	.get = param_get_int,
+};
+
+static int fault_scan_pid;
+module_param_cb(fault_scan_pid, &hungtask_fault_scan_ops, &fault_scan_pid, 0644);
+HUNGTASK_FAULT_PARM_DESC(fault_scan_pid,
+	"on write, scan this task's stack now and print whether it was refused");
+
+/**
+ * hungtask_stack_note() - say in the incident why a task's stack was not used.
+ * @ctx: capture context.
+ * @t: the task.
+ * @why: the reason from hungtask_stack_of() or hungtask_stack_scan().
+ *
+ * The first note wins. Context: any.
+ */
+void hungtask_stack_note(struct hungtask_ctx *ctx, struct task_struct *t, const char *why)
+{
+	char *note = ctx->inc->stack_note;
+
+	if (!note[0])
+		snprintf(note, sizeof(ctx->inc->stack_note), "%s[%d]: %s", t->comm, t->pid, why);
 }
 
 struct hungtask_path_search {
@@ -104,7 +268,7 @@ static bool hungtask_filename_matches(unsigned long addr, unsigned long word, vo
  * Which argument of an x86_64 syscall is a path (the first path, for the
  * two-path ones): -1 when none. Only these get the stack search.
  */
-static int hungtask_path_arg(long nr)
+static int hungtask_path_arg_x86_64(long nr)
 {
 	switch (nr) {
 	case 2: case 4: case 6: case 21: case 59: case 76: case 80: case 82: case 83:
@@ -126,6 +290,77 @@ static int hungtask_path_arg(long nr)
 	}
 }
 
+/* The same for an ia32 (i386 table) syscall. */
+static int hungtask_path_arg_ia32(long nr)
+{
+	switch (nr) {
+	case 5: case 8: case 9: case 10: case 11: case 12: case 14: case 15: case 16:
+	case 18: case 22: case 30: case 33: case 38: case 39: case 40: case 52: case 61:
+	case 84: case 85: case 87: case 92: case 99: case 106: case 107: case 115:
+	case 182: case 193: case 195: case 196: case 198: case 212: case 217: case 268:
+	case 271:
+		return 0;	/* open creat link unlink execve chdir mknod chmod lchown
+				 * oldstat umount utime access rename mkdir rmdir umount2
+				 * chroot oldlstat readlink swapon truncate statfs stat
+				 * lstat swapoff chown truncate64 stat64 lstat64 lchown32
+				 * chown32 pivot_root statfs64 utimes */
+	case 21: case 83:
+		return 1;	/* mount(dev, dir), symlink(target, linkpath) */
+	case 295: case 296: case 297: case 298: case 299: case 300: case 301: case 302:
+	case 303: case 305: case 306: case 307: case 320: case 353: case 358: case 383:
+	case 437: case 439:
+		return 1;	/* the *at() family, execveat, statx, openat2, faccessat2 */
+	case 304:
+		return 2;	/* symlinkat(target, newdfd, linkpath) */
+	default:
+		return -1;
+	}
+}
+
+/* The same for an x32 syscall (number without __X32_SYSCALL_BIT). */
+static int hungtask_path_arg_x32(long nr)
+{
+	switch (nr) {
+	case 520:
+		return 0;	/* execve */
+	case 545:
+		return 1;	/* execveat */
+	default:
+		/* Below 512 x32 shares the x86_64 numbers. */
+		return nr < 512 ? hungtask_path_arg_x86_64(nr) : -1;
+	}
+}
+
+static int hungtask_path_arg(enum hungtask_syscall_abi abi, long nr)
+{
+	switch (abi) {
+	case HUNGTASK_SYSCALL_ABI_IA32:
+		return hungtask_path_arg_ia32(nr);
+	case HUNGTASK_SYSCALL_ABI_X32:
+		return hungtask_path_arg_x32(nr);
+	default:
+		return hungtask_path_arg_x86_64(nr);
+	}
+}
+
+/*
+ * The ABI of the syscall a blocked user task is in, from its saved state:
+ * TS_COMPAT is set at a 32-bit syscall entry and cleared only on the way
+ * back to user mode (arch_exit_to_user_mode_prepare()); x32 syscalls enter
+ * the 64-bit path with __X32_SYSCALL_BIT in the number (orig_ax). Both
+ * facts, and syscall_get_arguments() choosing the registers by TS_COMPAT,
+ * are the same on 6.1 and 6.12.
+ */
+static enum hungtask_syscall_abi hungtask_syscall_abi(struct task_struct *t,
+						      const struct pt_regs *regs)
+{
+	if (IS_ENABLED(CONFIG_IA32_EMULATION) && (READ_ONCE(t->thread_info.status) & TS_COMPAT))
+		return HUNGTASK_SYSCALL_ABI_IA32;
+	if (regs->orig_ax & __X32_SYSCALL_BIT)
+		return HUNGTASK_SYSCALL_ABI_X32;
+	return HUNGTASK_SYSCALL_ABI_X86_64;
+}
+
 static void hungtask_cgroup_of(struct task_struct *t, char *out, size_t len)
 {
 	struct cgroup *cgrp = task_dfl_cgroup(t);
@@ -143,11 +378,14 @@ void hungtask_victim_snap(struct hungtask_ctx *ctx, struct task_struct *victim)
 {
 	struct hungtask_incident *inc = ctx->inc;
 	struct pt_regs regs;
+	const char *why;
 	int arg;
 
 	hungtask_snap_task(ctx, victim, &inc->victim);
 	inc->blocked_s = (jiffies - READ_ONCE(victim->last_switch_time)) / HZ;
-	hungtask_stack_of(victim, &inc->victim_stack);
+	hungtask_stack_of(victim, &inc->victim_stack, &why);
+	if (why)
+		hungtask_stack_note(ctx, victim, why);
 	hungtask_cgroup_of(victim, inc->cgroup, sizeof(inc->cgroup));
 
 	inc->syscall_nr = -1;
@@ -155,19 +393,33 @@ void hungtask_victim_snap(struct hungtask_ctx *ctx, struct task_struct *victim)
 		return;
 	if (copy_from_kernel_nofault(&regs, task_pt_regs(victim), sizeof(regs)))
 		return;
-	inc->syscall_nr = (long)regs.orig_ax;
-	inc->syscall_args[0] = regs.di;
-	inc->syscall_args[1] = regs.si;
-	inc->syscall_args[2] = regs.dx;
-	inc->syscall_args[3] = regs.r10;
-	inc->syscall_args[4] = regs.r8;
-	inc->syscall_args[5] = regs.r9;
-	arg = hungtask_path_arg(inc->syscall_nr);
+	/* -1: not in a syscall (e.g. a page fault); it also has the x32 bit set. */
+	if ((long)regs.orig_ax < 0)
+		return;
+	inc->syscall_abi = hungtask_syscall_abi(victim, &regs);
+	switch (inc->syscall_abi) {
+	case HUNGTASK_SYSCALL_ABI_IA32:
+		inc->syscall_nr = (int)regs.orig_ax;	/* as syscall_32_enter() takes it */
+		break;
+	case HUNGTASK_SYSCALL_ABI_X32:
+		inc->syscall_nr = (long)(regs.orig_ax & ~__X32_SYSCALL_BIT);
+		break;
+	default:
+		inc->syscall_nr = (long)regs.orig_ax;
+		break;
+	}
+	/* ia32: bx, cx, dx, si, di, bp; x86_64 and x32: di, si, dx, r10, r8, r9. */
+	syscall_get_arguments(victim, &regs, inc->syscall_args);
+	arg = hungtask_path_arg(inc->syscall_abi, inc->syscall_nr);
 	if (arg >= 0 && inc->syscall_args[arg]) {
 		struct hungtask_path_search ps = {
 			.uarg = inc->syscall_args[arg], .out = inc->path, .len = sizeof(inc->path),
 		};
 
-		hungtask_stack_scan(victim, hungtask_filename_matches, &ps);
+		hungtask_stack_scan(victim, hungtask_filename_matches, &ps, &why);
+		if (why) {
+			inc->path[0] = '\0';
+			hungtask_stack_note(ctx, victim, why);
+		}
 	}
 }

@@ -75,6 +75,22 @@ enum hungtask_hog_source {
 	HUNGTASK_HOG_SOURCE_WALK,
 };
 
+/**
+ * enum hungtask_syscall_abi - x86 system call ABI of the victim's syscall,
+ *   from its saved user state. syscall-nr is a number of this ABI's table,
+ *   never of another's.
+ * @HUNGTASK_SYSCALL_ABI_X86_64: native 64-bit (the x86_64 table)
+ * @HUNGTASK_SYSCALL_ABI_IA32: 32-bit compat syscall (TS_COMPAT; the i386
+ *   table)
+ * @HUNGTASK_SYSCALL_ABI_X32: x32 (__X32_SYSCALL_BIT was set; syscall-nr is the
+ *   number without it)
+ */
+enum hungtask_syscall_abi {
+	HUNGTASK_SYSCALL_ABI_X86_64,
+	HUNGTASK_SYSCALL_ABI_IA32,
+	HUNGTASK_SYSCALL_ABI_X32,
+};
+
 enum {
 	HUNGTASK_A_INCIDENT_PAD = 1,
 	HUNGTASK_A_INCIDENT_SEQ,
@@ -96,6 +112,8 @@ enum {
 	HUNGTASK_A_INCIDENT_TASKS_WALKED,
 	HUNGTASK_A_INCIDENT_WALK_TRUNCATED,
 	HUNGTASK_A_INCIDENT_FROM_SEQ,
+	HUNGTASK_A_INCIDENT_SYSCALL_ABI,
+	HUNGTASK_A_INCIDENT_STACK_NOTE,
 
 	__HUNGTASK_A_INCIDENT_MAX,
 	HUNGTASK_A_INCIDENT_MAX = (__HUNGTASK_A_INCIDENT_MAX - 1)

@@ -190,6 +190,7 @@ Victim read_victim(Reader& r, const Json& j, const std::string& path) {
     v.path = r.opt_str(j, path, "path", false);
     v.cgroup = r.opt_str(j, path, "cgroup", false);
     v.cpu = r.opt_int(j, path, "cpu", false);
+    v.syscall_abi = r.opt_str(j, path, "syscall_abi", false);
     return v;
 }
 
@@ -392,6 +393,8 @@ Json to_json(const Incident& in) {
             jv["cgroup"] = *v.cgroup;
         if (v.cpu)
             jv["cpu"] = *v.cpu;
+        if (v.syscall_abi)
+            jv["syscall_abi"] = *v.syscall_abi;
         victims.push_back(std::move(jv));
     }
     Json chain = Json::array();
@@ -644,6 +647,8 @@ Incident merge_incident(const Incident& existing, const Incident& update) {
             v.cgroup = u.cgroup;
         if (!v.cpu)
             v.cpu = u.cpu;
+        if (!v.syscall_abi)
+            v.syscall_abi = u.syscall_abi;
     }
     if (out.capture.is_null())
         out.capture = update.capture;

@@ -54,6 +54,9 @@ struct Victim {
     std::optional<std::string> path;    // path argument, from the kernel's struct filename
     std::optional<std::string> cgroup;  // default-hierarchy cgroup path
     std::optional<int64_t> cpu;         // task_cpu() at capture
+    // x86 ABI the syscall was named in: "x86_64", "ia32" or "x32" (a number is only ever
+    // named from its own ABI's table).
+    std::optional<std::string> syscall_abi;
 
     bool operator==(const Victim&) const = default;
 };

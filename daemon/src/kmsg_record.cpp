@@ -172,11 +172,18 @@ std::optional<Incident> ModuleRecordAssembler::push(std::string_view msg) {
     } else if (l.record == "syscall" && !in.victims.empty()) {
         Victim& v = in.victims[0];
         v.blocked_s = field_int(l, "blocked_s");
-        if (auto nr = field_int(l, "nr"); nr && *nr >= 0)
-            if (auto name = x86_64_syscall_name(*nr))
-                v.syscall = std::string(*name);
+        if (auto nr = field_int(l, "nr"); nr && *nr >= 0) {
+            // Records without abi= came from modules that decoded every task as x86_64.
+            auto abi = field_str(l, "abi");
+            v.syscall = syscall_name(abi.value_or("x86_64"), *nr);
+            if (abi)
+                v.syscall_abi = abi;
+        }
         v.path = field_str(l, "path");
         v.cgroup = field_str(l, "cgroup");
+    } else if (l.record == "stack_note") {
+        if (auto text = field_str(l, "text"); text && !text->empty())
+            in.capture["stack_note"] = *text;
     } else if (l.record == "vstack" && !in.victims.empty()) {
         if (auto fn = field_str(l, "fn"))
             in.victims[0].stack.push_back(*fn);

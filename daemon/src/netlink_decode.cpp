@@ -444,9 +444,27 @@ Victim decode_victim(const Nest& top, const Nest& task) {
     v.tgid = widen(task.u32(HUNGTASK_A_TASK_TGID, "tgid"));
     v.cpu = widen(task.u32(HUNGTASK_A_TASK_CPU, "cpu"));
     v.blocked_s = widen(top.u64(HUNGTASK_A_INCIDENT_BLOCKED_S, "blocked-s"));
-    if (auto nr = top.s64(HUNGTASK_A_INCIDENT_SYSCALL_NR, "syscall-nr"); nr && *nr >= 0)
-        if (auto name = x86_64_syscall_name(*nr))
-            v.syscall = std::string(*name);
+    if (auto nr = top.s64(HUNGTASK_A_INCIDENT_SYSCALL_NR, "syscall-nr"); nr && *nr >= 0) {
+        // A module without syscall-abi decoded every task as x86_64.
+        auto abi = top.u32(HUNGTASK_A_INCIDENT_SYSCALL_ABI, "syscall-abi");
+        switch (abi.value_or(HUNGTASK_SYSCALL_ABI_X86_64)) {
+            case HUNGTASK_SYSCALL_ABI_X86_64:
+                v.syscall_abi = "x86_64";
+                break;
+            case HUNGTASK_SYSCALL_ABI_IA32:
+                v.syscall_abi = "ia32";
+                break;
+            case HUNGTASK_SYSCALL_ABI_X32:
+                v.syscall_abi = "x32";
+                break;
+            default:
+                v.syscall_abi = "unknown";
+                break;
+        }
+        v.syscall = syscall_name(*v.syscall_abi, *nr);
+        if (!abi)
+            v.syscall_abi.reset();
+    }
     (void)top.u64s(HUNGTASK_A_INCIDENT_SYSCALL_ARG, "syscall-arg");
     v.path = non_empty(top.str(HUNGTASK_A_INCIDENT_PATH, "path"));
     v.cgroup = non_empty(top.str(HUNGTASK_A_INCIDENT_CGROUP, "cgroup"));
@@ -539,6 +557,8 @@ Result<Incident> decode_incident_message(std::span<const uint8_t> genl_payload) 
         {"tasks_walked", opt_json(walked)},
         {"walk_truncated",
          top.flag(HUNGTASK_A_INCIDENT_WALK_TRUNCATED, "walk-truncated").value_or(false)}};
+    if (auto note = non_empty(top.str(HUNGTASK_A_INCIDENT_STACK_NOTE, "stack-note")))
+        in.capture["stack_note"] = *note;
 
     in.victims = {decode_victim(top, *victim)};
     for (const Nest& h : top.nests(HUNGTASK_A_INCIDENT_HOP, "hop"))

@@ -290,8 +290,10 @@ void TextReport::write_incident(const Incident& in) {
         if (v.blocked_s)
             out_ << ", blocked for more than " << *v.blocked_s << " s";
         out_ << "\n";
-        out_ << "  Syscall:    " << v.syscall.value_or("none known (kernel thread, or not shown)")
-             << "\n";
+        out_ << "  Syscall:    " << v.syscall.value_or("none known (kernel thread, or not shown)");
+        if (v.syscall && v.syscall_abi && *v.syscall_abi != "x86_64")
+            out_ << " (" << *v.syscall_abi << " ABI)";
+        out_ << "\n";
         out_ << "  Blocked in: " << blocked_in(v).value_or("unknown") << "\n";
         if (v.workqueue)
             out_ << "  Workqueue:  " << *v.workqueue << "\n";
@@ -306,6 +308,9 @@ void TextReport::write_incident(const Incident& in) {
             out_ << "  (" << v.stack_unreliable.size()
                  << " unreliable \"?\" frames left out: stale stack words, hints only)\n";
     }
+    if (in.capture.is_object() && in.capture.contains("stack_note") &&
+        in.capture["stack_note"].is_string())
+        out_ << "  Not read:   stack of " << in.capture["stack_note"].get<std::string>() << "\n";
 
     if (in.chain.empty()) {
         out_ << "\nChain: none captured\n";

@@ -19,12 +19,39 @@ constexpr SyscallName kX86_64[] = {
 #include "syscalls_x86_64.inc"
 };
 
+constexpr SyscallName kI386[] = {
+#include "syscalls_i386.inc"
+};
+
+constexpr SyscallName kX32[] = {
+#include "syscalls_x32.inc"
+};
+
+template <size_t N>
+std::optional<std::string_view> lookup(const SyscallName (&table)[N], int64_t nr) {
+    for (const auto& s : table) {
+        if (s.nr == nr)
+            return s.name;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string_view> x86_64_syscall_name(int64_t nr) {
-    for (const auto& s : kX86_64) {
-        if (s.nr == nr)
-            return s.name;
+    return lookup(kX86_64, nr);
+}
+
+std::optional<std::string> syscall_name(std::string_view abi, int64_t nr) {
+    if (abi == "x86_64") {
+        if (auto n = lookup(kX86_64, nr))
+            return std::string(*n);
+        return std::nullopt;
+    }
+    if (abi == "ia32" || abi == "x32") {
+        if (auto n = abi == "ia32" ? lookup(kI386, nr) : lookup(kX32, nr))
+            return std::string(*n);
+        return std::string(abi) + " syscall " + std::to_string(nr);
     }
     return std::nullopt;
 }

@@ -132,6 +132,48 @@ TEST(KmsgRecord, AssemblesTheWholeChain) {
     EXPECT_EQ(in->verdict.kind, VerdictKind::runqueue_starvation);
 }
 
+// A compat victim: the number is named from its own ABI's table, never from x86_64's
+// (ia32 #4 is write; x86_64 #4 would be stat), and a stack note reaches the record.
+TEST(KmsgRecord, CompatSyscallAndStackNote) {
+    auto run = [](const std::string& syscall_line, bool note) {
+        ModuleRecordAssembler a;
+        std::optional<Incident> out;
+        for (size_t i = 0; i < std::size(kRecord); i++) {
+            std::string line = i == 2 ? syscall_line : kRecord[i];
+            if (auto in = a.push(line))
+                out = in;
+            if (i == 4 && note)
+                (void)a.push(
+                    "hungtask: v1 seq=7 stack_note text=\"acme sync[130]: woke or ran "
+                    "during the stack read: result discarded\"");
+        }
+        return out;
+    };
+    auto ia32 =
+        run("hungtask: v1 seq=7 syscall blocked_s=5 nr=4 abi=ia32 "
+            "args=0x3,0x2,0x1,0x0,0x0,0x0 path=\"\" cgroup=\"/\"",
+            true);
+    ASSERT_TRUE(ia32);
+    EXPECT_EQ(ia32->victims[0].syscall, "write");
+    EXPECT_EQ(ia32->victims[0].syscall_abi, "ia32");
+    EXPECT_EQ(ia32->capture.value("stack_note", ""),
+              "acme sync[130]: woke or ran during the stack read: result discarded");
+    auto unknown =
+        run("hungtask: v1 seq=7 syscall blocked_s=5 nr=999 abi=ia32 "
+            "args=0x0,0x0,0x0,0x0,0x0,0x0 path=\"\" cgroup=\"/\"",
+            false);
+    ASSERT_TRUE(unknown);
+    EXPECT_EQ(unknown->victims[0].syscall, "ia32 syscall 999");
+    EXPECT_FALSE(unknown->capture.contains("stack_note"));
+    auto x32 =
+        run("hungtask: v1 seq=7 syscall blocked_s=5 nr=1 abi=x32 "
+            "args=0x0,0x0,0x0,0x0,0x0,0x0 path=\"\" cgroup=\"/\"",
+            false);
+    ASSERT_TRUE(x32);
+    EXPECT_EQ(x32->victims[0].syscall, "write");
+    EXPECT_EQ(x32->victims[0].syscall_abi, "x32");
+}
+
 TEST(KmsgRecord, AnIncompleteRecordIsDroppedNotGuessed) {
     ModuleRecordAssembler a;
     // Without its "end" line nothing comes out, and the next begin drops it.

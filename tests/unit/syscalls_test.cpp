@@ -18,6 +18,20 @@ TEST(Syscalls, X86_64NumbersFromTheKernelTable) {
     EXPECT_EQ(x86_64_syscall_name(100000), std::nullopt);
 }
 
+TEST(Syscalls, EachAbiHasItsOwnTable) {
+    EXPECT_EQ(syscall_name("x86_64", 4), "stat");
+    EXPECT_EQ(syscall_name("ia32", 4), "write") << "ia32 #4 is write, never x86_64's stat";
+    EXPECT_EQ(syscall_name("ia32", 5), "open");
+    EXPECT_EQ(syscall_name("ia32", 11), "execve");
+    EXPECT_EQ(syscall_name("ia32", 295), "openat");
+    EXPECT_EQ(syscall_name("x32", 1), "write");
+    EXPECT_EQ(syscall_name("x32", 520), "execve");
+    EXPECT_EQ(syscall_name("x32", 59), "x32 syscall 59") << "x86_64-only numbers are not x32";
+    EXPECT_EQ(syscall_name("ia32", 100000), "ia32 syscall 100000");
+    EXPECT_EQ(syscall_name("x86_64", 100000), std::nullopt);
+    EXPECT_EQ(syscall_name("sparc", 4), std::nullopt);
+}
+
 TEST(Syscalls, EntryFrames) {
     EXPECT_EQ(syscall_from_frame("__x64_sys_rmdir+0x3e/0x70"), "rmdir");
     EXPECT_EQ(syscall_from_frame("__do_sys_syncfs+0x1c/0x90"), "syncfs");

@@ -21,6 +21,10 @@ static int spin_s = 16;
 module_param(spin_s, int, 0444);
 MODULE_PARM_DESC(spin_s, "seconds to spin without yielding");
 
+static bool preempt_off;
+module_param(preempt_off, bool, 0444);
+MODULE_PARM_DESC(preempt_off, "spin with preemption disabled (stalls RCU grace periods)");
+
 static struct task_struct *lo_task;
 
 static noinline int lo_poll(void *arg)
@@ -29,8 +33,12 @@ static noinline int lo_poll(void *arg)
 
 	pr_info("lo_vendor: lo_poll spinning on CPU %d for %d s\n", cpu, spin_s);
 	/* The bug: a busy poll with no cond_resched(). */
+	if (preempt_off)
+		preempt_disable();
 	while (time_before(jiffies, end) && !kthread_should_stop())
 		cpu_relax();
+	if (preempt_off)
+		preempt_enable();
 	pr_info("lo_vendor: lo_poll stopped spinning\n");
 	while (!kthread_should_stop())
 		msleep_interruptible(100);
