@@ -168,22 +168,27 @@ static struct hungtask_ipi_slot *hungtask_ipi_send(int cpu, const char **note)
 	return slot;
 }
 
-/* The bound is on the clock, not on a count of udelay()s, which can run slow (TCG). */
+/*
+ * Wait for the handler, at most HUNGTASK_IPI_WAIT_US from now (the task walk
+ * that ran meanwhile does not count). The bound is on the clock, not on a
+ * count of udelay()s, which can run several times too long (TCG).
+ */
 static bool hungtask_ipi_wait(struct hungtask_ipi_slot *slot, struct hungtask_hop_cpu *c,
 			      u64 sent_ns)
 {
-	for (;;) {
-		u64 waited = ktime_get_ns() - sent_ns;
+	u64 start = ktime_get_ns(), now = start;
 
+	for (;;) {
 		if (!atomic_read_acquire(&slot->busy)) {
-			c->ipi_ns = waited;
+			c->ipi_ns = now - sent_ns;
 			return true;
 		}
-		if (waited >= HUNGTASK_IPI_WAIT_US * NSEC_PER_USEC) {
-			c->ipi_ns = waited;
+		if (now - start >= HUNGTASK_IPI_WAIT_US * NSEC_PER_USEC) {
+			c->ipi_ns = now - sent_ns;
 			break;
 		}
 		udelay(10);
+		now = ktime_get_ns();
 	}
 	c->hog_stack_note = "CPU did not answer the stack IPI in time (interrupts off?)";
 	return false;
