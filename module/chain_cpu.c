@@ -41,8 +41,10 @@
 #define HUNGTASK_IPI_WAIT_US 50000
 
 /*
- * runq_walk_max: threads examined per cpu hop. The default covers every
- * thread of a host with 50,000 of them; the README states the measured cost.
+ * runq_walk_max: threads examined per cpu hop, with preemption off. The
+ * default covers every thread of a host with 50,000 of them; the README
+ * states the measured cost (seed-10k-threads: at most 6.2 us per thread
+ * under QEMU TCG, so about 0.41 s for 65,536 threads there).
  * It is set at load, through sysfs (both checked here) or by netlink
  * config-set, whose policy checks the same HUNGTASK_RUNQ_WALK_MIN/MAX.
  */
@@ -75,8 +77,9 @@ static const struct kernel_param_ops hungtask_runq_walk_max_ops = {
 	.get = param_get_uint,
 };
 module_param_cb(runq_walk_max, &hungtask_runq_walk_max_ops, &hungtask_runq_walk_max, 0644);
+__MODULE_PARM_TYPE(runq_walk_max, "uint");
 MODULE_PARM_DESC(runq_walk_max,
-		 "threads examined for a CPU's waiting tasks, per capture, 1..1000000 (default 65536, for hosts of 50,000 threads; see the README for the measured cost, preemption off)");
+		 "threads examined for a CPU's waiting tasks, per capture, preemption off: 1..1000000 (default 65536: every thread of a host with 50,000; measured at most 6.2 us per thread under QEMU TCG, see README)");
 
 static bool hungtask_ipi_isolated_cpus;
 module_param_named(ipi_isolated_cpus, hungtask_ipi_isolated_cpus, bool, 0644);
