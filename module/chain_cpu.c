@@ -38,7 +38,14 @@
 #include "compat.h"
 #include "internal.h"
 
-#define HUNGTASK_IPI_WAIT_US 50000
+/*
+ * A CPU answers an IPI within microseconds unless its interrupts are off;
+ * a virtual CPU may wait for its host thread to run. 50 ms proved too short
+ * under QEMU TCG on a loaded host (IPIs to CPUs with interrupts on timed
+ * out, in seed-like scenarios). The wait is paid once per unanswering CPU:
+ * its slot then stays busy until it answers.
+ */
+#define HUNGTASK_IPI_WAIT_US 200000
 
 /*
  * runq_walk_max: threads examined per cpu hop, with preemption off. The
