@@ -9,89 +9,197 @@
  *
  * The holder is identified on the CPU itself: an asynchronous IPI runs a
  * handler there, where `current` is the interrupted task, and takes its
- * snapshot and stack. The wait for it is bounded by HUNGTASK_IPI_WAIT_US: a
- * CPU that does not answer (interrupts off) costs a bounded wait and a note,
- * never a hang, and the holder is then taken from the task walk
- * (on_cpu && task_cpu == cpu). Waiting tasks come from a walk of all threads
- * under RCU (on_rq && !on_cpu), bounded by runq_walk_max; it runs while the
- * IPI is in flight.
+ * snapshot and stack. Only such a holder makes the hop verified. The wait
+ * for it is bounded by HUNGTASK_IPI_WAIT_US: a CPU that does not answer
+ * (interrupts off) costs one bounded wait and a note, never a hang, and the
+ * holder is then taken from the task walk (on_cpu && task_cpu == cpu), an
+ * unverified hop. Waiting tasks come from a walk of all threads under RCU
+ * (on_rq && !on_cpu), bounded by runq_walk_max; it runs while the IPI is in
+ * flight.
+ *
+ * No IPI goes to the capturing CPU itself (it runs the detector, khungtaskd,
+ * which is never the holder), nor to an isolated CPU (isolcpus=, nohz_full=)
+ * unless ipi_isolated_cpus=1; the hop's stack note says why there is no stack.
  */
+#include <linux/cpumask.h>
 #include <linux/delay.h>
+#include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/smp.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "internal.h"
 
-#define HUNGTASK_IPI_WAIT_US 50000
-
-unsigned int hungtask_runq_walk_max = 4096;
-module_param_named(runq_walk_max, hungtask_runq_walk_max, uint, 0644);
-MODULE_PARM_DESC(runq_walk_max, "threads examined for a CPU's waiting tasks, per capture");
+/*
+ * A CPU answers an IPI within microseconds unless its interrupts are off;
+ * a virtual CPU may wait for its host thread to run. 50 ms proved too short
+ * under QEMU TCG on a loaded host (IPIs to CPUs with interrupts on timed
+ * out, in seed-like scenarios). The wait is paid once per unanswering CPU:
+ * its slot then stays busy until it answers.
+ */
+#define HUNGTASK_IPI_WAIT_US 200000
 
 /*
- * IPI state. hungtask_ipi_busy is set by the sender and cleared by the
- * handler, which alone writes hungtask_ipi_hog/stack while it is set; the csd
- * is not reused before the handler ran.
+ * runq_walk_max: threads examined per cpu hop, with preemption off. The
+ * default covers every thread of a host with 50,000 of them; the README
+ * states the measured cost (seed-10k-threads: at most 6.2 us per thread
+ * under QEMU TCG, so about 0.41 s for 65,536 threads there).
+ * It is set at load, through sysfs (both checked here) or by netlink
+ * config-set, whose policy checks the same HUNGTASK_RUNQ_WALK_MIN/MAX.
  */
-static call_single_data_t hungtask_csd;
-static atomic_t hungtask_ipi_busy = ATOMIC_INIT(0);
-static struct hungtask_task_snap hungtask_ipi_hog;
-static bool hungtask_ipi_idle;
-static struct hungtask_stack hungtask_ipi_stack;
+unsigned int hungtask_runq_walk_max = HUNGTASK_RUNQ_WALK_DEFAULT;
 
-/* Runs on the starved CPU, in IRQ context: current is the CPU's holder. */
+static bool hungtask_runq_walk_max_valid(unsigned int v)
+{
+	return v >= HUNGTASK_RUNQ_WALK_MIN && v <= HUNGTASK_RUNQ_WALK_MAX;
+}
+
+static int hungtask_runq_walk_max_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+	int ret;
+
+	ret = kstrtouint(val, 0, &v);
+	if (ret)
+		return ret;
+	if (!hungtask_runq_walk_max_valid(v)) {
+		pr_warn_ratelimited(HUNGTASK_PR_PREFIX "runq_walk_max=%u refused: the range is %u..%u\n",
+				    v, HUNGTASK_RUNQ_WALK_MIN, HUNGTASK_RUNQ_WALK_MAX);
+		return -EINVAL;
+	}
+	WRITE_ONCE(*(unsigned int *)kp->arg, v);
+	return 0;
+}
+
+static const struct kernel_param_ops hungtask_runq_walk_max_ops = {
+	.set = hungtask_runq_walk_max_set,
+	.get = param_get_uint,
+};
+module_param_cb(runq_walk_max, &hungtask_runq_walk_max_ops, &hungtask_runq_walk_max, 0644);
+__MODULE_PARM_TYPE(runq_walk_max, "uint");
+MODULE_PARM_DESC(runq_walk_max,
+		 "threads examined for a CPU's waiting tasks, per capture, preemption off: 1..1000000 (default 65536: every thread of a host with 50,000; measured at most 6.2 us per thread under QEMU TCG, see README)");
+
+static bool hungtask_ipi_isolated_cpus;
+module_param_named(ipi_isolated_cpus, hungtask_ipi_isolated_cpus, bool, 0644);
+MODULE_PARM_DESC(ipi_isolated_cpus,
+		 "also send the stack IPI to isolated CPUs (isolcpus=, nohz_full=, isolated cpuset partitions); default off");
+
+/*
+ * The stack IPI state of one target CPU. busy is set by the sender
+ * (0 -> 1) and cleared by the handler, which alone writes idle/hog/stack
+ * while it is set; the csd is never reused before its handler ran. Captures
+ * are serialized (capture.c's lock), so a slot has one reader, which reads
+ * it only after it saw busy == 0 (acquire). A CPU that never answers keeps
+ * only its own slot busy: the other CPUs still get stack IPIs.
+ */
+struct hungtask_ipi_slot {
+	call_single_data_t csd;
+	atomic_t busy;
+	bool idle;
+	struct hungtask_task_snap hog;
+	struct hungtask_stack stack;
+};
+
+/* Allocated at init, freed at exit (after every handler ran, see there). */
+static struct hungtask_ipi_slot __percpu *hungtask_ipi_slots;
+
+/*
+ * Runs on the target CPU in IRQ context (or from the idle loop), interrupts
+ * off: current is the CPU's holder.
+ *
+ * The sender took a module reference for this IPI, so rmmod fails with
+ * EWOULDBLOCK while it is pending, and the handler drops it last. After
+ * module_put() the module may be unloaded at once; what remains of this
+ * function is its return, in module text. That text stays mapped: the async
+ * csd was unlocked before this function was called (kernel/smp.c), the
+ * handler touches no module data after module_put(), and free_module()
+ * (kernel/module/main.c, 6.1 and 6.12) calls synchronize_rcu() before it
+ * frees the module's memory. synchronize_rcu() waits for every region with
+ * interrupts off, such as this handler's; hungtask_chain_cpu_exit() relies
+ * on the same rule before it frees the slots.
+ */
 static void hungtask_ipi_handler(void *info)
 {
-	hungtask_ipi_idle = is_idle_task(current);
-	hungtask_snap_task(NULL, current, &hungtask_ipi_hog);
-	hungtask_ipi_stack.nr =
-		stack_trace_save(hungtask_ipi_stack.frames, HUNGTASK_MAX_FRAMES, 0);
-	atomic_set_release(&hungtask_ipi_busy, 0);
+	struct hungtask_ipi_slot *slot = info;
+
+	slot->idle = is_idle_task(current);
+	hungtask_snap_task(NULL, current, &slot->hog);
+	slot->stack.nr = stack_trace_save(slot->stack.frames, HUNGTASK_MAX_FRAMES, 0);
+	atomic_set_release(&slot->busy, 0);
+	module_put(THIS_MODULE);
 }
 
-/* Return true when the IPI is on its way; otherwise *note says why not. */
-static bool hungtask_ipi_send(int cpu, const char **note)
+/*
+ * Send the stack IPI to @cpu. Return its slot when the IPI is on its way;
+ * otherwise NULL, and *note says why there will be no stack.
+ * Context: atomic, preemption off (the capture holds its spinlock).
+ */
+static struct hungtask_ipi_slot *hungtask_ipi_send(int cpu, const char **note)
 {
-	int this_cpu;
+	struct hungtask_ipi_slot *slot;
 
-	if (atomic_cmpxchg(&hungtask_ipi_busy, 0, 1)) {
-		*note = "an earlier stack IPI is still unanswered";
-		return false;
+	if (cpu == smp_processor_id()) {
+		*note = "this CPU runs the capture (khungtaskd): no stack IPI to itself";
+		return NULL;
 	}
-	this_cpu = get_cpu();
-	if (cpu == this_cpu || !cpu_online(cpu)) {
-		put_cpu();
-		atomic_set(&hungtask_ipi_busy, 0);
-		*note = "CPU is this CPU or offline";
-		return false;
+	if (!cpu_online(cpu)) {
+		*note = "CPU is offline";
+		return NULL;
 	}
-	if (smp_call_function_single_async(cpu, &hungtask_csd)) {
-		put_cpu();
-		atomic_set(&hungtask_ipi_busy, 0);
+	if (hungtask_cpu_isolated(cpu) && !READ_ONCE(hungtask_ipi_isolated_cpus)) {
+		*note = "CPU is isolated (isolcpus/nohz_full): no stack IPI unless ipi_isolated_cpus=1";
+		return NULL;
+	}
+	slot = per_cpu_ptr(hungtask_ipi_slots, cpu);
+	if (atomic_cmpxchg(&slot->busy, 0, 1)) {
+		*note = "an earlier stack IPI to this CPU is still unanswered (interrupts off?)";
+		return NULL;
+	}
+	if (!try_module_get(THIS_MODULE)) {
+		atomic_set(&slot->busy, 0);
+		*note = "module is unloading: no stack IPI";
+		return NULL;
+	}
+	if (smp_call_function_single_async(cpu, &slot->csd)) {
+		module_put(THIS_MODULE);
+		atomic_set(&slot->busy, 0);
 		*note = "IPI could not be sent";
-		return false;
+		return NULL;
 	}
-	put_cpu();
-	return true;
+	return slot;
 }
 
-static bool hungtask_ipi_wait(struct hungtask_hop_cpu *c, u64 sent_ns)
+/*
+ * Wait for the handler, at most HUNGTASK_IPI_WAIT_US from now (the task walk
+ * that ran meanwhile does not count). The bound is on the clock, not on a
+ * count of udelay()s, which can run several times too long (TCG).
+ */
+static bool hungtask_ipi_wait(struct hungtask_ipi_slot *slot, struct hungtask_hop_cpu *c,
+			      u64 sent_ns)
 {
-	unsigned int waited;
+	u64 start = ktime_get_ns(), now = start;
 
-	for (waited = 0; waited < HUNGTASK_IPI_WAIT_US; waited += 10) {
-		if (!atomic_read_acquire(&hungtask_ipi_busy)) {
-			c->ipi_ns = ktime_get_ns() - sent_ns;
+	for (;;) {
+		if (!atomic_read_acquire(&slot->busy)) {
+			c->ipi_ns = now - sent_ns;
 			return true;
 		}
+		if (now - start >= HUNGTASK_IPI_WAIT_US * NSEC_PER_USEC) {
+			c->ipi_ns = now - sent_ns;
+			break;
+		}
 		udelay(10);
+		now = ktime_get_ns();
 	}
-	c->ipi_ns = ktime_get_ns() - sent_ns;
 	c->hog_stack_note = "CPU did not answer the stack IPI in time (interrupts off?)";
 	return false;
 }
@@ -112,7 +220,9 @@ static struct task_struct *hungtask_walk_runq(struct hungtask_ctx *ctx, struct h
 		if (task_cpu(q) != c->cpu)
 			continue;
 		if (READ_ONCE(q->on_cpu)) {
-			holder = q;
+			/* On the capturing CPU, current is the detector: never the holder. */
+			if (q != current)
+				holder = q;
 			continue;
 		}
 		if (!READ_ONCE(q->on_rq) || task_state_to_char(q) != 'R')
@@ -135,10 +245,10 @@ static struct task_struct *hungtask_walk_runq(struct hungtask_ctx *ctx, struct h
 static bool hungtask_follow_starved(struct hungtask_ctx *ctx, struct task_struct *t,
 				    struct task_struct **next)
 {
+	struct hungtask_ipi_slot *slot;
 	struct task_struct *holder;
 	struct hungtask_hop_cpu *c;
 	struct hungtask_hop *hop;
-	bool ipi;
 	u64 sent;
 
 	if (task_state_to_char(t) != 'R' || (!READ_ONCE(t->on_rq) && !READ_ONCE(t->on_cpu)))
@@ -149,25 +259,29 @@ static bool hungtask_follow_starved(struct hungtask_ctx *ctx, struct task_struct
 	c = &hop->cpu;
 	c->cpu = task_cpu(t);
 	sent = ktime_get_ns();
-	ipi = hungtask_ipi_send(c->cpu, &c->hog_stack_note);
+	slot = hungtask_ipi_send(c->cpu, &c->hog_stack_note);
 	holder = hungtask_walk_runq(ctx, c);
-	if (ipi && hungtask_ipi_wait(c, sent)) {
-		if (hungtask_ipi_idle) {
+	if (slot && hungtask_ipi_wait(slot, c, sent)) {
+		if (slot->idle) {
 			hungtask_reason(hop, "the CPU runs its idle task: nothing holds it now");
 			return true;
 		}
-		c->hog = hungtask_ipi_hog;
-		c->hog_stack = hungtask_ipi_stack;
+		c->hog = slot->hog;
+		c->hog_stack = slot->stack;
 		c->hog_source = "ipi";
+		hop->verified = true;
 	} else if (holder) {
 		hungtask_snap_task(ctx, holder, &c->hog);
 		c->hog_source = "walk";
+		hungtask_reason(hop, "holder seen only by the task walk (on_cpu), not on the CPU by IPI");
+	} else if (c->cpu == smp_processor_id()) {
+		hungtask_reason(hop, "the CPU runs the capture (khungtaskd); the task it displaced is not known");
+		return true;
 	} else {
 		hungtask_reason(hop, "no task found on the CPU (idle, switching, or walk truncated)");
 		return true;
 	}
 	c->have_hog = true;
-	hop->verified = true;
 	*next = NULL;
 	return true;
 }
@@ -204,21 +318,42 @@ const struct hungtask_hop_ops hungtask_hop_cpu_ops = {
 	.emit = hungtask_emit_cpu,
 };
 
+/**
+ * hungtask_chain_cpu_init() - allocate the per-CPU stack IPI slots.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -ENOMEM.
+ */
 int hungtask_chain_cpu_init(void)
 {
-	INIT_CSD(&hungtask_csd, hungtask_ipi_handler, NULL);
+	int cpu;
+
+	hungtask_ipi_slots = alloc_percpu(struct hungtask_ipi_slot);
+	if (!hungtask_ipi_slots)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct hungtask_ipi_slot *slot = per_cpu_ptr(hungtask_ipi_slots, cpu);
+
+		INIT_CSD(&slot->csd, hungtask_ipi_handler, slot);
+		atomic_set(&slot->busy, 0);
+	}
 	return 0;
 }
 
-/* Context: process context; waits for an IPI still in flight (it uses the csd). */
+/**
+ * hungtask_chain_cpu_exit() - free the per-CPU stack IPI slots.
+ *
+ * Never waits for an IPI: module exit runs only once the module's reference
+ * count is zero, and every pending stack IPI holds a reference, so every
+ * handler has run its module_put(). synchronize_rcu() then waits until the
+ * last handler has left its interrupts-off region, so that no CPU still
+ * refers to a slot (see hungtask_ipi_handler()).
+ *
+ * Context: process context, sleeps in synchronize_rcu().
+ */
 void hungtask_chain_cpu_exit(void)
 {
-	bool warned = false;
-
-	while (atomic_read(&hungtask_ipi_busy)) {
-		if (!warned)
-			pr_warn(HUNGTASK_PR_PREFIX "waiting for an unanswered stack IPI before unloading\n");
-		warned = true;
-		msleep(10);
-	}
+	synchronize_rcu();
+	free_percpu(hungtask_ipi_slots);
+	hungtask_ipi_slots = NULL;
 }

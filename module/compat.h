@@ -28,6 +28,20 @@ static inline unsigned long hungtask_work_data_pwq(unsigned long data)
 #define HUNGTASK_STACK_TRACE_SAVE_TSK_EXPORTED 0
 #endif
 
+/*
+ * An isolated CPU: isolcpus= (HK_TYPE_DOMAIN) or nohz_full= (HK_TYPE_TICK).
+ * The hk_type names are the same in 6.1 and 6.12 (upstream renames them
+ * later); cpu_is_isolated() tests both on either kernel, and on 6.12 also
+ * CPUs of an isolated cpuset partition (cpuset_cpu_is_isolated()), which 6.1
+ * cannot create.
+ */
+#include <linux/sched/isolation.h>
+
+static inline bool hungtask_cpu_isolated(int cpu)
+{
+	return cpu_is_isolated(cpu);
+}
+
 /* The parsed attributes of a dump request: genl_dumpit_info() changed in 6.2. */
 #include <net/genetlink.h>
 

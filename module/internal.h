@@ -260,6 +260,10 @@ struct hungtask_follower {
 extern const struct hungtask_follower hungtask_follow_flush_work;	/* chain_flush.c */
 extern const struct hungtask_follower hungtask_follow_runq;		/* chain_cpu.c */
 extern unsigned int hungtask_runq_walk_max;				/* chain_cpu.c */
+/* runq_walk_max bounds: the module parameter and the netlink policy (as proto/hungtask.yaml). */
+#define HUNGTASK_RUNQ_WALK_MIN 1
+#define HUNGTASK_RUNQ_WALK_MAX 1000000
+#define HUNGTASK_RUNQ_WALK_DEFAULT 65536
 int hungtask_chain_cpu_init(void);
 void hungtask_chain_cpu_exit(void);
 

@@ -460,8 +460,8 @@ static const struct nla_policy hungtask_ack_policy[HUNGTASK_A_INCIDENT_BOOT_ID +
 
 /* Not const: 6.1's NLA_POLICY_FULL_RANGE() takes a non-const pointer. */
 static struct netlink_range_validation hungtask_walk_range __ro_after_init = {
-	.min = 1,
-	.max = 1000000,
+	.min = HUNGTASK_RUNQ_WALK_MIN,
+	.max = HUNGTASK_RUNQ_WALK_MAX,
 };
 
 static const struct nla_policy hungtask_config_policy[HUNGTASK_A_CONFIG_MAX + 1] = {
