@@ -61,17 +61,23 @@ static unsigned int kmsg_budget_window_s = 600;
 module_param(kmsg_budget_window_s, uint, 0444);
 MODULE_PARM_DESC(kmsg_budget_window_s, "seconds in which the kmsg budget refills (1..86400)");
 
+static bool fault_kmsg_hold;
+module_param(fault_kmsg_hold, bool, 0444);
+MODULE_PARM_DESC(fault_kmsg_hold,
+		 "test only: keep staged kmsg records unprinted until a panic (proves the panic notifier)");
+
 /* Records staged, not yet printed; each at most HUNGTASK_KMSG_REC_MAX bytes. */
 #define HUNGTASK_KMSG_SLOTS 8
 /* Room the end line (host keys) keeps in every record. */
 #define HUNGTASK_KMSG_END_RESERVE 640
 /*
  * At panic, at most this many bytes of pending records are printed (whole
- * records, oldest first). pstore's dmesg dump keeps the tail of the log
+ * records, oldest first; the oldest always fits, a record is at most
+ * HUNGTASK_KMSG_REC_MAX). pstore's dmesg dump keeps the tail of the log
  * (kmsg_bytes, 10 KiB by default): what we print after the kernel's report
- * must leave room for that report and the panic message.
+ * must leave room for that report and the panic message (6 KiB here).
  */
-#define HUNGTASK_KMSG_PANIC_BYTES 6144
+#define HUNGTASK_KMSG_PANIC_BYTES 4096
 
 struct hungtask_kmsg_rec {
 	u64 seq;
@@ -416,6 +422,8 @@ static void hungtask_kmsg_print_fn(struct work_struct *work)
 {
 	static char line[HUNGTASK_KMSG_LINE_MAX + 1];
 
+	if (fault_kmsg_hold)
+		return;
 	for (;;) {
 		struct hungtask_kmsg_rec *rec;
 		unsigned long flags;
