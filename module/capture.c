@@ -34,9 +34,10 @@ MODULE_PARM_DESC(captures_per_scan,
 
 /*
  * hungtask_capture_lock protects hungtask_scratch, hungtask_pass and
- * hungtask_cstats. Only trylock is used: a second capture that finds it busy
- * is dropped and counted, never waits (the detector reports the task again
- * in its next pass).
+ * hungtask_cstats. Captures only trylock it: a second capture that finds it
+ * busy is dropped and counted, never waits (the detector reports the task
+ * again in its next pass). The status reader takes it with interrupts on, so
+ * that a stack IPI the capture waits for still reaches the reader's CPU.
  */
 static DEFINE_SPINLOCK(hungtask_capture_lock);
 
@@ -241,17 +242,16 @@ void hungtask_capture_hung(struct task_struct *victim)
 /**
  * hungtask_capture_stats() - per-pass costs, for the status output.
  *
- * Context: any; spins briefly while a capture runs.
+ * Context: process context (not in IRQ: the lock is taken with interrupts
+ * on); spins while a capture runs (bounded by the capture, IPI wait included).
  */
 void hungtask_capture_stats(struct hungtask_capture_stats *st)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&hungtask_capture_lock, flags);
+	spin_lock(&hungtask_capture_lock);
 	*st = hungtask_cstats;
 	st->reports = atomic64_read(&hungtask_reports);
 	st->captures_per_scan = captures_per_scan;
-	spin_unlock_irqrestore(&hungtask_capture_lock, flags);
+	spin_unlock(&hungtask_capture_lock);
 }
 
 int hungtask_capture_init(void)
