@@ -291,31 +291,50 @@ const struct hungtask_follower hungtask_follow_runq = {
 	.follow = hungtask_follow_starved,
 };
 
-static void hungtask_emit_cpu(u64 seq, unsigned int i, const struct hungtask_hop *hop,
-			      const char *reason)
+/* The runqueue goes on the hop line as runq_* lists; the hog on a line of its own. */
+static void hungtask_emit_cpu(struct hungtask_kmsg_buf *b, unsigned int i,
+			      const struct hungtask_hop *hop, const char *reason)
 {
 	const struct hungtask_hop_cpu *c = &hop->cpu;
-	unsigned int r;
+	char comm[TASK_COMM_LEN];
+	unsigned int r, nr = min_t(unsigned int, c->nr_runq, HUNGTASK_MAX_RUNQ);
 
-	HUNGTASK_KMSG(seq, "hop i=%u kind=cpu verified=%d cpu=%d have_hog=%d hog_source=%s runq_total=%u runq_walked=%u runq_truncated=%d ipi_ns=%llu stack_note=\"%s\" reason=\"%s\"",
-		      i, hop->verified, c->cpu, c->have_hog, c->hog_source ?: "none",
-		      c->runq_total, c->runq_walked, c->runq_truncated, c->ipi_ns,
-		      c->hog_stack_note ?: "", reason);
+	hungtask_kmsg_line(b, "hop i=%u kind=cpu verified=%d cpu=%d have_hog=%d hog_source=%s runq_total=%u runq_walked=%u runq_truncated=%d ipi_ns=%llu stack_note=\"%s\" reason=\"%s\"",
+			   i, hop->verified, c->cpu, c->have_hog, c->hog_source ?: "none",
+			   c->runq_total, c->runq_walked, c->runq_truncated, c->ipi_ns,
+			   c->hog_stack_note ?: "", reason);
+	if (nr) {
+		for (r = 0; r < nr; r++)
+			hungtask_kmsg_add(b, "%s%d", r ? "," : " runq_pid=", c->runq[r].pid);
+		for (r = 0; r < nr; r++)
+			hungtask_kmsg_add(b, "%s%c", r ? "," : " runq_state=", c->runq[r].state);
+		for (r = 0; r < nr; r++)
+			hungtask_kmsg_add(b, "%s%llu", r ? "," : " runq_queued_ns=",
+					  c->runq[r].queued_ns);
+		for (r = 0; r < nr; r++)
+			hungtask_kmsg_add(b, "%s\"%s\"", r ? "," : " runq_comm=",
+					  hungtask_kmsg_quote(comm, sizeof(comm), c->runq[r].comm));
+	}
 	if (c->have_hog) {
-		hungtask_kmsg_task(seq, "hog", &c->hog);
-		hungtask_kmsg_stack(seq, "hogstack", &c->hog_stack);
+		hungtask_kmsg_line(b, "hog hop=%u", i);
+		hungtask_kmsg_task(b, &c->hog);
 	}
-	for (r = 0; r < c->nr_runq; r++) {
-		char comm[TASK_COMM_LEN];
+}
 
-		HUNGTASK_KMSG(seq, "runq pid=%d comm=\"%s\" state=%c queued_ns=%llu", c->runq[r].pid,
-			      hungtask_kmsg_quote(comm, sizeof(comm), c->runq[r].comm),
-			      c->runq[r].state, c->runq[r].queued_ns);
-	}
+static void hungtask_emit_cpu_stacks(struct hungtask_kmsg_buf *b, unsigned int i,
+				     const struct hungtask_hop *hop)
+{
+	char head[32];
+
+	if (!hop->cpu.have_hog)
+		return;
+	snprintf(head, sizeof(head), "hogstack hop=%u", i);
+	hungtask_kmsg_stack(b, head, &hop->cpu.hog_stack);
 }
 
 const struct hungtask_hop_ops hungtask_hop_cpu_ops = {
 	.emit = hungtask_emit_cpu,
+	.emit_stacks = hungtask_emit_cpu_stacks,
 };
 
 /**

@@ -396,25 +396,29 @@ const struct hungtask_follower hungtask_follow_flush_work = {
 	.follow = hungtask_follow_flush,
 };
 
-static void hungtask_emit_flush_work(u64 seq, unsigned int i, const struct hungtask_hop *hop,
-				     const char *reason)
+/* Addresses are hashed (%p): the kernel log is readable beyond netlink's privileged readers. */
+static void hungtask_emit_flush_work(struct hungtask_kmsg_buf *b, unsigned int i,
+				     const struct hungtask_hop *hop, const char *reason)
 {
 	const struct hungtask_hop_flush_work *f = &hop->flush;
+	char wq[HUNGTASK_NAME_LEN];
 
-	HUNGTASK_KMSG(seq, "hop i=%u kind=flush_work verified=%d barrier=%px pwq=%px pool=%px pool_cpu=%d pool_id=%d wq=\"%s\" target=%px target_state=%s executing_pid=%d reason=\"%s\" target_fn=\"%pS\"",
-		      i, hop->verified, (void *)f->barrier, (void *)f->pwq, (void *)f->pool,
-		      f->pool_cpu, f->pool_id, f->wq_name, (void *)f->target,
-		      f->target_running ? "running" : (f->target ? "pending" : "unknown"),
-		      f->executing_pid, reason, (void *)f->target_func);
+	hungtask_kmsg_line(b, "hop i=%u kind=flush_work verified=%d barrier=%p pwq=%p pool=%p pool_cpu=%d pool_id=%d wq=\"%s\" target=%p target_state=%s executing_pid=%d reason=\"%s\"",
+			   i, hop->verified, (void *)f->barrier, (void *)f->pwq, (void *)f->pool,
+			   f->pool_cpu, f->pool_id, hungtask_kmsg_quote(wq, sizeof(wq), f->wq_name),
+			   (void *)f->target,
+			   f->target_running ? "running" : (f->target ? "pending" : "unknown"),
+			   f->executing_pid, reason);
+	hungtask_kmsg_symbol(b, "target_fn", f->target_func);
 }
 
-static void hungtask_emit_worker(u64 seq, unsigned int i, const struct hungtask_hop *hop,
-				 const char *reason)
+static void hungtask_emit_worker(struct hungtask_kmsg_buf *b, unsigned int i,
+				 const struct hungtask_hop *hop, const char *reason)
 {
-	HUNGTASK_KMSG(seq, "hop i=%u kind=worker verified=%d pool_member=%d runs_target=%d reason=\"%s\"",
-		      i, hop->verified, hop->worker.pool_member_verified, hop->worker.runs_target,
-		      reason);
-	hungtask_kmsg_task(seq, "worker", &hop->worker.task);
+	hungtask_kmsg_line(b, "hop i=%u kind=worker verified=%d pool_member=%d runs_target=%d reason=\"%s\"",
+			   i, hop->verified, hop->worker.pool_member_verified,
+			   hop->worker.runs_target, reason);
+	hungtask_kmsg_task(b, &hop->worker.task);
 }
 
 const struct hungtask_hop_ops hungtask_hop_flush_work_ops = {

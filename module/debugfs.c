@@ -16,10 +16,14 @@ static struct dentry *hungtask_debugfs_dir;
 static int hungtask_status_show(struct seq_file *m, void *v)
 {
 	const struct hungtask_layout *l = &hungtask_layout;
+	struct hungtask_capture_stats cs;
+	struct hungtask_kmsg_stats ks;
 	struct hungtask_counters c;
 	unsigned int k;
 
 	hungtask_ring_counters(&c);
+	hungtask_capture_stats(&cs);
+	hungtask_kmsg_stats(&ks);
 	seq_printf(m, "kmsg_version %d\n", HUNGTASK_KMSG_VERSION);
 	seq_printf(m, "boot_id %s\n", hungtask_boot_id);
 	seq_printf(m, "captured %llu\n", c.captured);
@@ -35,6 +39,26 @@ static int hungtask_status_show(struct seq_file *m, void *v)
 			   l->on[k] ? "on" : "off", l->on[k] ? "" : " ", l->on[k] ? "" : l->why[k]);
 	seq_printf(m, "layout_source btf_types=%u calibrated_cpu=%d\n", l->btf_types,
 		   l->calibrated_cpu);
+	/* Storms: every detector report is counted once in exactly one of captured,
+	 * dropped_full, coalesced, deferred, untracked and dropped_busy. */
+	seq_printf(m, "reports %llu\n", cs.reports);
+	seq_printf(m, "deferred %llu\n", c.deferred);
+	seq_printf(m, "untracked %llu\n", c.untracked);
+	seq_printf(m, "episodes %u\n", c.episodes);
+	seq_printf(m, "episode_slots %u\n", c.episode_slots);
+	seq_printf(m, "passes %llu\n", cs.passes);
+	seq_printf(m, "captures_per_scan %u\n", cs.captures_per_scan);
+	seq_printf(m, "capture_ns_max %llu\n", cs.capture_ns_max);
+	seq_printf(m, "pass_ns_max %llu\n", cs.pass_ns_max);
+	seq_printf(m, "pass_reports_max %llu\n", cs.pass_reports_max);
+	seq_printf(m, "kmsg_staged %llu\n", ks.staged);
+	seq_printf(m, "kmsg_printed %llu\n", ks.printed);
+	seq_printf(m, "kmsg_panic_printed %llu\n", ks.panic_printed);
+	seq_printf(m, "kmsg_suppressed %llu\n", ks.suppressed);
+	seq_printf(m, "kmsg_pending %u\n", ks.pending);
+	seq_printf(m, "kmsg_bytes %llu\n", ks.bytes);
+	seq_printf(m, "kmsg_budget_left %llu\n", ks.tokens);
+	seq_printf(m, "kmsg_budget %u bytes per %u s\n", ks.budget_bytes, ks.budget_window_s);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(hungtask_status);

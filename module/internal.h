@@ -21,8 +21,8 @@
 /* Fault-injection module parameters are for tests: modinfo must say so. */
 #define HUNGTASK_FAULT_PARM_DESC(name, desc) \
 	MODULE_PARM_DESC(name, "TEST ONLY (fault injection, never set in production): " desc)
-/* kmsg record: "hungtask: v1 seq=N <kind> key=value..." (parsed by hungtaskd). */
-#define HUNGTASK_KMSG_VERSION 1
+/* kmsg record: "hungtask: v2 seq=N <kind> key=value..." (parsed by hungtaskd). */
+#define HUNGTASK_KMSG_VERSION 2
 
 #define HUNGTASK_MAX_FRAMES 32
 #define HUNGTASK_MAX_HOPS 8
@@ -218,13 +218,25 @@ const char *hungtask_layout_kind_name(enum hungtask_layout_kind kind);
 /* ring.c: the incident ring and the episode table. */
 int hungtask_ring_init(void);
 void hungtask_ring_exit(void);
-bool hungtask_ring_coalesce(pid_t pid, unsigned long switch_count);
+/* What to do with a detector report (hungtask_ring_episode()). */
+enum hungtask_episode_verdict {
+	HUNGTASK_EPISODE_KNOWN,		/* a repeat of a captured episode: counted */
+	HUNGTASK_EPISODE_NEW,		/* new, and reserved: capture it now */
+	HUNGTASK_EPISODE_DEFERRED,	/* new, over this pass's budget: a later pass */
+	HUNGTASK_EPISODE_UNTRACKED,	/* new, but the table is full of live episodes */
+};
+enum hungtask_episode_verdict hungtask_ring_episode(pid_t pid, unsigned long switch_count,
+						    u32 pass, bool may_capture);
 int hungtask_ring_commit(struct hungtask_incident *inc);
 struct hungtask_counters {
 	u64 captured;
 	u64 coalesced;
 	u64 dropped_full;
 	u64 dropped_busy;
+	u64 deferred;	/* reports of new episodes left for a later pass (budget) */
+	u64 untracked;	/* reports of new episodes not captured: episode table full */
+	u32 episodes;	/* episode table entries in use */
+	u32 episode_slots;
 	u32 ring_fill;
 	u32 ring_size;
 	u32 unacked;	/* slots holding an incident user space has not acked */
@@ -243,6 +255,15 @@ extern bool hungtask_cfg_kmsg;
 int hungtask_capture_init(void);
 void hungtask_capture_exit(void);
 void hungtask_capture_hung(struct task_struct *victim);
+struct hungtask_capture_stats {
+	u64 reports;		/* detector reports seen by the probe */
+	u64 passes;		/* detector passes with at least one report */
+	u64 capture_ns_max;	/* longest single capture */
+	u64 pass_ns_max;	/* most time spent in the probe in one pass */
+	u64 pass_reports_max;	/* most reports in one pass */
+	unsigned int captures_per_scan;
+};
+void hungtask_capture_stats(struct hungtask_capture_stats *st);
 void hungtask_snap_task(struct hungtask_ctx *ctx, struct task_struct *t,
 			struct hungtask_task_snap *snap);
 struct hungtask_hop *hungtask_hop_add(struct hungtask_ctx *ctx, enum hungtask_hop_kind kind);
@@ -289,20 +310,52 @@ void hungtask_nl_notify(const struct hungtask_incident *inc);
 void hungtask_debugfs_init(void);
 void hungtask_debugfs_exit(void);
 
-/* kmsg.c: the versioned kmsg record; each kind of hop prints its own line(s). */
-#define HUNGTASK_KMSG(seq, fmt, ...)                                                  \
-	pr_info(HUNGTASK_PR_PREFIX "v%d seq=%llu " fmt "\n", HUNGTASK_KMSG_VERSION, seq, \
-		##__VA_ARGS__)
+/* kmsg.c: the versioned kmsg record, staged in the probe, printed later. */
+#define HUNGTASK_KMSG_REC_MAX 4096	/* bytes of one record, all lines */
+#define HUNGTASK_KMSG_LINE_MAX 900	/* bytes of one line, prefix included */
+#define HUNGTASK_KMSG_SYM_LEN 160	/* bytes of one printed symbol */
+/* A record being formatted: lines of text, each ending in '\n'. */
+struct hungtask_kmsg_buf {
+	char *text;
+	size_t len;
+	size_t cap;		/* the lines being added must stay below this */
+	size_t line;		/* start of the current line */
+	u64 seq;
+	bool dropped;		/* the current line did not fit and was removed */
+	bool truncated;		/* something was left out of the record */
+};
 struct hungtask_hop_ops {
-	/* Print hop @i of incident @seq; @reason is already quoted. Context: any. */
-	void (*emit)(u64 seq, unsigned int i, const struct hungtask_hop *hop, const char *reason);
+	/* Format hop @i as one "hop" line (+ lines of its own); @reason is quoted. */
+	void (*emit)(struct hungtask_kmsg_buf *b, unsigned int i, const struct hungtask_hop *hop,
+		     const char *reason);
+	/* Optional: its stacks, after the whole chain (they are cut first). */
+	void (*emit_stacks)(struct hungtask_kmsg_buf *b, unsigned int i,
+			    const struct hungtask_hop *hop);
 };
 extern const struct hungtask_hop_ops hungtask_hop_flush_work_ops;	/* chain_flush.c */
 extern const struct hungtask_hop_ops hungtask_hop_worker_ops;		/* chain_flush.c */
 extern const struct hungtask_hop_ops hungtask_hop_cpu_ops;		/* chain_cpu.c */
-void hungtask_kmsg_emit(const struct hungtask_incident *inc);
+struct hungtask_kmsg_stats {
+	u64 staged;		/* records formatted for printing */
+	u64 printed;		/* records printed completely */
+	u64 panic_printed;	/* of which: by the panic notifier */
+	u64 suppressed;		/* records not printed: over the budget or no slot */
+	u64 bytes;		/* bytes of records staged */
+	u64 tokens;		/* budget left now, in bytes */
+	unsigned int pending;
+	unsigned int budget_bytes;
+	unsigned int budget_window_s;
+};
+int hungtask_kmsg_init(void);
+void hungtask_kmsg_exit(void);
+bool hungtask_kmsg_stage(const struct hungtask_incident *inc);
+void hungtask_kmsg_stats(struct hungtask_kmsg_stats *st);
 const char *hungtask_kmsg_quote(char *dst, size_t len, const char *src);
-void hungtask_kmsg_task(u64 seq, const char *rec, const struct hungtask_task_snap *s);
-void hungtask_kmsg_stack(u64 seq, const char *rec, const struct hungtask_stack *st);
+__printf(2, 3) void hungtask_kmsg_line(struct hungtask_kmsg_buf *b, const char *fmt, ...);
+__printf(2, 3) void hungtask_kmsg_add(struct hungtask_kmsg_buf *b, const char *fmt, ...);
+void hungtask_kmsg_symbol(struct hungtask_kmsg_buf *b, const char *key, unsigned long addr);
+void hungtask_kmsg_task(struct hungtask_kmsg_buf *b, const struct hungtask_task_snap *s);
+void hungtask_kmsg_stack(struct hungtask_kmsg_buf *b, const char *head,
+			 const struct hungtask_stack *st);
 
 #endif /* HUNGTASK_INTERNAL_H */

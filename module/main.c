@@ -30,9 +30,12 @@ static int __init hungtask_init(void)
 	ret = hungtask_capture_init();
 	if (ret)
 		goto err_host;
-	ret = hungtask_nl_init();
+	ret = hungtask_kmsg_init();
 	if (ret)
 		goto err_capture;
+	ret = hungtask_nl_init();
+	if (ret)
+		goto err_kmsg;
 	hungtask_debugfs_init();
 	/* The hook goes last: it starts the producers. */
 	ret = hungtask_hook_init();
@@ -45,6 +48,8 @@ static int __init hungtask_init(void)
 err_netlink:
 	hungtask_debugfs_exit();
 	hungtask_nl_exit();
+err_kmsg:
+	hungtask_kmsg_exit();
 err_capture:
 	hungtask_capture_exit();
 err_host:
@@ -67,6 +72,7 @@ static void __exit hungtask_exit(void)
 	hungtask_ring_counters(&c);
 	hungtask_debugfs_exit();
 	hungtask_nl_exit();
+	hungtask_kmsg_exit();
 	hungtask_capture_exit();
 	hungtask_host_exit();
 	hungtask_ring_exit();

@@ -7,9 +7,12 @@
  * Drop policy: an incident stays in the ring until the daemon acknowledges
  * it. When every slot holds an unacknowledged incident, the new incident is
  * dropped (counted in dropped_full): the first incidents of a storm are the
- * ones that hold the root cause. The kmsg record is printed either way.
+ * ones that hold the root cause. The kmsg record is staged either way (within
+ * the kmsg budget, see kmsg.c).
  */
 #include <linux/fs.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -21,35 +24,47 @@ static unsigned int ring_slots = 16;
 module_param(ring_slots, uint, 0444);
 MODULE_PARM_DESC(ring_slots, "incidents kept until acknowledged (1..256)");
 
-/*
- * Episodes remembered (LRU). It must exceed the number of tasks hung at once:
- * the detector re-reports every hung task on every scan, and a task whose
- * episode was evicted is captured again. 1024 entries (32 KiB) cover a storm
- * of 1024 hung tasks; beyond that, repeats are captured again (bounded by the
- * ring, counted in dropped_full), never lost.
- */
-#define HUNGTASK_EPISODES 1024
+static unsigned int episode_slots = 16384;
+module_param(episode_slots, uint, 0444);
+MODULE_PARM_DESC(episode_slots,
+		 "hang episodes remembered (1024..1048576); more than the tasks that can hang at once");
 
+/*
+ * The episode table: one entry per task the detector reported, keyed by pid,
+ * found through a hash (O(1)). An episode is a hang of one task that has not
+ * switched since: pid + switch count. The detector reports every hung task
+ * on every pass, and each report marks its entry seen in that pass. An entry
+ * not seen in the last two passes belongs to a task that no longer hangs
+ * (or is gone), and is the only kind ever reused: when the table is full of
+ * live episodes, a new one is counted as untracked and not captured, so an
+ * episode is never captured twice. 32 bytes per slot: 512 KiB by default.
+ */
 struct hungtask_slot {
 	bool used;
 	bool acked;
 	struct hungtask_incident inc;
 };
 
-/* An episode is a hang of one task that has not switched since: pid + count. */
+#define HUNGTASK_EP_NONE U32_MAX
+#define HUNGTASK_EP_RECLAIM_SCAN 64	/* entries looked at per reclaim */
+
 struct hungtask_episode {
-	pid_t pid;
+	pid_t pid;			/* 0: never used */
+	u32 next;			/* next entry of the same hash chain */
+	u32 seen;			/* the last detector pass that reported it */
 	unsigned long switch_count;
-	u64 seq;
-	u64 last_use;
+	u64 seq;			/* its incident; 0 while being captured */
 };
 
 /* hungtask_ring_lock protects the slots, the episodes, next_seq and counters. */
 static DEFINE_SPINLOCK(hungtask_ring_lock);
 static struct hungtask_slot *hungtask_slots;
-static struct hungtask_episode hungtask_episodes[HUNGTASK_EPISODES];
+static struct hungtask_episode *hungtask_episodes;
+static u32 *hungtask_episode_hash;	/* chain heads, 1 << hungtask_episode_bits */
+static unsigned int hungtask_episode_bits;
+static u32 hungtask_episode_used;	/* entries [0, used) have been handed out */
+static u32 hungtask_episode_hand;	/* where the next reclaim scan starts */
 static u64 hungtask_next_seq = 1;
-static u64 hungtask_use_clock;
 static unsigned int hungtask_generation;	/* bumped on every change of the slots */
 static struct hungtask_counters hungtask_ctr;
 
@@ -73,14 +88,47 @@ static void hungtask_read_boot_id(void)
 	}
 }
 
+static int hungtask_episodes_init(void)
+{
+	u32 i;
+
+	if (episode_slots < 1024 || episode_slots > 1048576) {
+		pr_err(HUNGTASK_PR_PREFIX "episode_slots=%u out of range 1024..1048576\n",
+		       episode_slots);
+		return -EINVAL;
+	}
+	hungtask_episode_bits = order_base_2(episode_slots);
+	hungtask_episodes = vzalloc(array_size(episode_slots, sizeof(*hungtask_episodes)));
+	hungtask_episode_hash = vmalloc(array_size(1U << hungtask_episode_bits, sizeof(u32)));
+	if (!hungtask_episodes || !hungtask_episode_hash) {
+		vfree(hungtask_episode_hash);
+		vfree(hungtask_episodes);
+		return -ENOMEM;
+	}
+	for (i = 0; i < (1U << hungtask_episode_bits); i++)
+		hungtask_episode_hash[i] = HUNGTASK_EP_NONE;
+	hungtask_ctr.episode_slots = episode_slots;
+	return 0;
+}
+
+static void hungtask_episodes_exit(void)
+{
+	vfree(hungtask_episode_hash);
+	vfree(hungtask_episodes);
+	hungtask_episode_hash = NULL;
+	hungtask_episodes = NULL;
+}
+
 /**
- * hungtask_ring_init() - allocate the ring and read the boot id.
+ * hungtask_ring_init() - allocate the ring and the episode table, read the boot id.
  *
  * Context: process context, may sleep.
- * Return: 0, -EINVAL for a bad ring_slots, -ENOMEM.
+ * Return: 0, -EINVAL for a bad ring_slots or episode_slots, -ENOMEM.
  */
 int hungtask_ring_init(void)
 {
+	int ret;
+
 	if (ring_slots < 1 || ring_slots > 256) {
 		pr_err(HUNGTASK_PR_PREFIX "ring_slots=%u out of range 1..256\n", ring_slots);
 		return -EINVAL;
@@ -88,6 +136,12 @@ int hungtask_ring_init(void)
 	hungtask_slots = vzalloc(array_size(ring_slots, sizeof(*hungtask_slots)));
 	if (!hungtask_slots)
 		return -ENOMEM;
+	ret = hungtask_episodes_init();
+	if (ret) {
+		vfree(hungtask_slots);
+		hungtask_slots = NULL;
+		return ret;
+	}
 	hungtask_ctr.ring_size = ring_slots;
 	hungtask_read_boot_id();
 	return 0;
@@ -95,6 +149,7 @@ int hungtask_ring_init(void)
 
 void hungtask_ring_exit(void)
 {
+	hungtask_episodes_exit();
 	vfree(hungtask_slots);
 	hungtask_slots = NULL;
 }
@@ -109,71 +164,143 @@ static struct hungtask_slot *hungtask_slot_of(u64 seq)
 	return NULL;
 }
 
-/**
- * hungtask_ring_coalesce() - is this detector report part of a known episode?
- * @pid: the hung task.
- * @switch_count: its nvcsw + nivcsw now.
- *
- * The detector reports a hung task again on every scan. A report of the same
- * pid with the same switch count is the same episode: count it, capture nothing.
- *
- * Context: any (takes hungtask_ring_lock with irqs off).
- * Return: true when coalesced.
- */
-bool hungtask_ring_coalesce(pid_t pid, unsigned long switch_count)
+static u32 *hungtask_episode_head(pid_t pid)
 {
-	struct hungtask_slot *slot;
-	unsigned long flags;
-	bool found = false;
-	int i;
+	return &hungtask_episode_hash[hash_32((u32)pid, hungtask_episode_bits)];
+}
 
-	spin_lock_irqsave(&hungtask_ring_lock, flags);
-	for (i = 0; i < HUNGTASK_EPISODES; i++) {
-		struct hungtask_episode *e = &hungtask_episodes[i];
+/* The entry of @pid, or NULL. Caller holds hungtask_ring_lock. */
+static struct hungtask_episode *hungtask_episode_find(pid_t pid)
+{
+	u32 i;
 
-		if (e->seq && e->pid == pid && e->switch_count == switch_count) {
-			e->last_use = ++hungtask_use_clock;
-			slot = hungtask_slot_of(e->seq);
-			if (slot) {
-				slot->inc.repeats++;
-				hungtask_generation++;
+	for (i = *hungtask_episode_head(pid); i != HUNGTASK_EP_NONE; i = hungtask_episodes[i].next)
+		if (hungtask_episodes[i].pid == pid)
+			return &hungtask_episodes[i];
+	return NULL;
+}
+
+/* Not reported in this pass nor the one before: that task no longer hangs. */
+static bool hungtask_episode_stale(const struct hungtask_episode *e, u32 pass)
+{
+	return pass - e->seen >= 2;
+}
+
+/*
+ * A free entry for @pid, linked into its chain: a never used one, or a stale
+ * one found within HUNGTASK_EP_RECLAIM_SCAN entries of the clock hand.
+ * NULL when the table holds only live episodes there. Caller holds
+ * hungtask_ring_lock.
+ */
+static struct hungtask_episode *hungtask_episode_alloc(pid_t pid, u32 pass)
+{
+	struct hungtask_episode *e = NULL;
+	unsigned int n;
+	u32 *link;
+
+	if (hungtask_episode_used < episode_slots) {
+		e = &hungtask_episodes[hungtask_episode_used++];
+	} else {
+		for (n = 0; n < HUNGTASK_EP_RECLAIM_SCAN && !e; n++) {
+			struct hungtask_episode *c = &hungtask_episodes[hungtask_episode_hand];
+
+			hungtask_episode_hand = (hungtask_episode_hand + 1) % episode_slots;
+			if (hungtask_episode_stale(c, pass))
+				e = c;
+		}
+		if (!e)
+			return NULL;
+		/* Unlink it from the chain of its old pid. */
+		for (link = hungtask_episode_head(e->pid); *link != HUNGTASK_EP_NONE;
+		     link = &hungtask_episodes[*link].next) {
+			if (&hungtask_episodes[*link] == e) {
+				*link = e->next;
+				break;
 			}
-			hungtask_ctr.coalesced++;
-			found = true;
-			break;
 		}
 	}
+	e->pid = pid;
+	link = hungtask_episode_head(pid);
+	e->next = *link;
+	*link = e - hungtask_episodes;
+	return e;
+}
+
+/**
+ * hungtask_ring_episode() - what to do with one detector report.
+ * @pid: the hung task.
+ * @switch_count: its nvcsw + nivcsw now.
+ * @pass: the detector pass (hungtask_capture_hung() numbers them).
+ * @may_capture: this pass's capture budget is not used up.
+ *
+ * The detector reports a hung task again on every scan. A report of the same
+ * pid with the same switch count is the same episode: count it, capture
+ * nothing. A new episode is reserved (its entry holds it from now on, so it
+ * is captured once) when @may_capture, and deferred otherwise: the detector
+ * reports it again in its next pass.
+ *
+ * Context: any (takes hungtask_ring_lock with irqs off); O(1).
+ * Return: the verdict; HUNGTASK_EPISODE_NEW means capture it now.
+ */
+enum hungtask_episode_verdict hungtask_ring_episode(pid_t pid, unsigned long switch_count,
+						    u32 pass, bool may_capture)
+{
+	enum hungtask_episode_verdict v;
+	struct hungtask_episode *e;
+	struct hungtask_slot *slot;
+	unsigned long flags;
+
+	spin_lock_irqsave(&hungtask_ring_lock, flags);
+	e = hungtask_episode_find(pid);
+	if (e && e->switch_count == switch_count) {
+		e->seen = pass;
+		slot = e->seq ? hungtask_slot_of(e->seq) : NULL;
+		if (slot) {
+			slot->inc.repeats++;
+			hungtask_generation++;
+		}
+		hungtask_ctr.coalesced++;
+		v = HUNGTASK_EPISODE_KNOWN;
+	} else if (!may_capture) {
+		hungtask_ctr.deferred++;
+		v = HUNGTASK_EPISODE_DEFERRED;
+	} else if (!e && !(e = hungtask_episode_alloc(pid, pass))) {
+		hungtask_ctr.untracked++;
+		v = HUNGTASK_EPISODE_UNTRACKED;
+	} else {
+		e->switch_count = switch_count;
+		e->seen = pass;
+		e->seq = 0;
+		v = HUNGTASK_EPISODE_NEW;
+	}
 	spin_unlock_irqrestore(&hungtask_ring_lock, flags);
-	return found;
+	return v;
 }
 
 /**
  * hungtask_ring_commit() - give @inc a sequence number and store it.
  * @inc: the captured incident; copied, the caller keeps ownership.
  *
- * The episode is remembered even when the ring is full, so that the
- * detector's repeats of a dropped incident are not captured again.
+ * The episode (reserved by hungtask_ring_episode()) is remembered even when
+ * the ring is full, so that the detector's repeats of a dropped incident are
+ * not captured again.
  *
  * Context: any (takes hungtask_ring_lock with irqs off).
  * Return: 0 when stored, -ENOSPC when dropped because the ring is full.
  */
 int hungtask_ring_commit(struct hungtask_incident *inc)
 {
-	struct hungtask_episode *victim_ep = &hungtask_episodes[0];
 	struct hungtask_slot *slot = NULL;
+	struct hungtask_episode *e;
 	unsigned long flags;
 	unsigned int i;
 	int ret = 0;
 
 	spin_lock_irqsave(&hungtask_ring_lock, flags);
 	inc->seq = hungtask_next_seq++;
-	for (i = 0; i < HUNGTASK_EPISODES; i++)
-		if (hungtask_episodes[i].last_use < victim_ep->last_use)
-			victim_ep = &hungtask_episodes[i];
-	victim_ep->pid = inc->victim.pid;
-	victim_ep->switch_count = inc->switch_count;
-	victim_ep->seq = inc->seq;
-	victim_ep->last_use = ++hungtask_use_clock;
+	e = hungtask_episode_find(inc->victim.pid);
+	if (e && e->switch_count == inc->switch_count)
+		e->seq = inc->seq;
 
 	for (i = 0; i < ring_slots; i++) {
 		struct hungtask_slot *s = &hungtask_slots[i];
@@ -208,6 +335,7 @@ void hungtask_ring_counters(struct hungtask_counters *c)
 
 	spin_lock_irqsave(&hungtask_ring_lock, flags);
 	*c = hungtask_ctr;
+	c->episodes = hungtask_episode_used;
 	c->unacked = 0;
 	for (i = 0; hungtask_slots && i < ring_slots; i++)
 		if (hungtask_slots[i].used && !hungtask_slots[i].acked)

@@ -128,7 +128,7 @@ static unsigned long __maybe_unused hungtask_callable(const char *name, unsigned
 	}
 	if (sealed || !hungtask_endbr_ok(addr)) {
 		pr_warn(HUNGTASK_PR_PREFIX
-			"%s at %px has no ENDBR at its entry%s: not calling it (IBT would fault)\n",
+			"%s at %pS has no ENDBR at its entry%s: not calling it (IBT would fault)\n",
 			name, (void *)addr, sealed ? " (fault_seal)" : "");
 		return 0;
 	}

@@ -587,7 +587,10 @@ std::vector<Incident> KernelLogFeeder::complete_report() {
     const Victim& v = in.victims[0];
     std::string key = std::to_string(boot_ordinal_) + "|" + std::to_string(v.pid) + "|" + v.comm;
     auto it = by_key_.find(key);
-    bool same_pass = module_pass_.erase(key) > 0;
+    // repeats counts the detector's reports, the kernel's own after its first: a module
+    // record is a capture, not a report (v2 prints it later, before or after the
+    // kernel's report of the same pass).
+    bool first_report = kernel_reported_.insert(key).second;
     if (it == by_key_.end()) {
         in.seq = next_seq_++;
         in.id = boot_prefix(ctx_.boot_id) + "-" + std::to_string(in.seq);
@@ -598,7 +601,7 @@ std::vector<Incident> KernelLogFeeder::complete_report() {
     } else {
         Incident& ex = incidents_[it->second];
         Incident merged = merge_incident(ex, in);
-        merged.repeats = same_pass ? ex.repeats : ex.repeats + 1;
+        merged.repeats = first_report ? ex.repeats : ex.repeats + 1;
         merged.last_seen_uptime_s = r.ts ? r.ts : ex.last_seen_uptime_s;
         ex = std::move(merged);
         refresh_summary(ex);
@@ -666,7 +669,6 @@ std::vector<Incident> KernelLogFeeder::on_module_incident(Incident in) {
         return changed;
     const Victim& v = in.victims[0];
     std::string key = std::to_string(boot_ordinal_) + "|" + std::to_string(v.pid) + "|" + v.comm;
-    module_pass_[key] = true;
     auto it = by_key_.find(key);
     if (it == by_key_.end()) {
         in.seq = next_seq_++;
@@ -680,7 +682,7 @@ std::vector<Incident> KernelLogFeeder::on_module_incident(Incident in) {
         Incident merged = merge_incident(in, ex);
         merged.id = ex.id;
         merged.seq = ex.seq;
-        merged.repeats = ex.repeats + 1;
+        merged.repeats = ex.repeats;
         ex = std::move(merged);
         changed.push_back(ex);
     }
@@ -730,6 +732,15 @@ std::vector<Incident> KernelLogFeeder::push_line(std::string_view raw) {
         last_ts_ = line.ts;
 
     if (pending_) {
+        // The module's records are printed from another CPU (v2): one may land inside
+        // the kernel's report without ending it.
+        if (line.msg.find(kModuleRecordPrefix) != std::string::npos) {
+            if (auto in = module_records_.push(line.msg)) {
+                auto done = on_module_incident(std::move(*in));
+                changed.insert(changed.end(), done.begin(), done.end());
+            }
+            return changed;
+        }
         if (absorb_report_line(line)) {
             if (trim(line.msg) == "</TASK>") {
                 auto done = complete_report();

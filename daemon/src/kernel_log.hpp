@@ -40,6 +40,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -119,10 +120,10 @@ class KernelLogFeeder {
     std::optional<PendingReport> pending_;
     std::vector<Incident> incidents_;
     std::map<std::string, size_t> by_key_;  // coalescing key -> index in incidents_
-    // hungtask.ko's records, and the keys whose module record came in this detector pass:
-    // the kernel's own report that follows in the same pass is not a repeat.
+    // hungtask.ko's records, and the keys the kernel's own report was seen for (its
+    // later reports count as repeats; the module's record never does).
     ModuleRecordAssembler module_records_;
-    std::map<std::string, bool> module_pass_;
+    std::set<std::string> kernel_reported_;
     BootFacts boot_;
     int boot_ordinal_ = 0;
     bool boot_has_lines_ = false;

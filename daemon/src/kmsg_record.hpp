@@ -1,17 +1,26 @@
-// hungtask.ko's kmsg record (module/kmsg.c), format v1 -> Incident.
+// hungtask.ko's kmsg record (module/kmsg.c), formats v1 and v2 -> Incident.
 //
-// Each line is "hungtask: v1 seq=<n> <record> key=value ...", values with spaces
-// double-quoted (the module never prints a quote inside one).  Records of one incident,
-// in order: begin, victim, syscall, vstack*, then per hop: hop (+ worker | hog, hogstack*,
-// runq*), host, end.  Unknown keys and records are ignored, so that a newer module's
-// record still reads.  A record whose lines were lost (pstore cut, serial noise) is
-// dropped at the next "begin" or when a different seq shows up, never half-assembled.
+// Each line is "hungtask: vN seq=<n> <record> key=value ...", values with spaces
+// double-quoted (the module never prints a quote inside one); a list is a,b,c or
+// "a","b".  Records of one incident:
+//   v1: begin, victim, syscall, vstack* (one frame each), then per hop: hop (+ worker |
+//       hog, hogstack*, runq*), host, end.  Addresses raw.
+//   v2 (printed later, in process context, fewer and longer lines): begin, victim,
+//       syscall, hop* (a worker hop carries its task's keys, a cpu hop its runqueue as
+//       runq_* lists), hog hop=<i>, vstack i=<first> fn=<list>, hogstack hop=<i>
+//       i=<first> fn=<list>, end (with the host's keys and truncated=0|1).  Addresses
+//       hashed (%p).  A line printed twice (the panic notifier may repeat the line in
+//       flight) changes nothing.
+// Unknown keys and records are ignored, so that a newer module's record still reads.  A
+// record whose lines were lost (pstore cut, serial noise) is dropped at the next "begin"
+// or when a different seq shows up, never half-assembled.
 #pragma once
 
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "incident.hpp"
 
@@ -25,6 +34,8 @@ struct ModuleRecordLine {
     uint64_t seq = 0;
     std::string record;                         // begin, victim, vstack, hop, ...
     std::map<std::string, std::string> fields;  // key -> value, quotes removed
+    // Quoted lists ("a","b"): every element; fields holds the first.
+    std::map<std::string, std::vector<std::string>> lists;
 };
 
 // Parses one printk message (prefixes already stripped).  nullopt when it is not a
@@ -41,9 +52,12 @@ class ModuleRecordAssembler {
 
   private:
     void reset();
+    Json* hop_at(const ModuleRecordLine& l, const char* key);
     std::optional<Incident> current_;
     uint64_t seq_ = 0;
+    int version_ = 0;
     Json* hop_ = nullptr;  // the hop being filled, inside current_->chain's fields
+    std::vector<int64_t> hop_index_;  // v2: the module's hop index of each chain entry
     uint64_t dropped_ = 0;
 };
 

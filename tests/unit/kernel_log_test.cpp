@@ -340,6 +340,67 @@ TEST(KernelLog, RealCapturedSeedLogs) {
     }
 }
 
+// Format v2: the module prints its record later, from another CPU. Its lines may land
+// inside the kernel's report (which must not end there), and at a panic they come after
+// the panic line (the notifier). One incident, with the kernel's stack and the chain; the
+// record is a capture, not another report (repeats counts the detector's reports).
+TEST(KernelLog, V2RecordInsideTheKernelReportAndAfterThePanic) {
+    const std::string report =
+        "[    9.123456] INFO: task acme-sync:130 blocked for more than 5 seconds.\n"
+        "[    9.123767]       Tainted: G           OE      6.1.0-56-amd64 #1 Debian 6.1.192-2\n"
+        "[    9.124078] \"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.\n"
+        "[    9.124389] task:acme-sync       state:D stack:0     pid:130   ppid:1      flags:0x00004002\n"
+        "[    9.124700] Call Trace:\n"
+        "[    9.125011]  <TASK>\n"
+        "[    9.125322]  __schedule+0x34d/0x9e0\n"
+        "@MODULE@"
+        "[    9.127188]  __flush_work.isra.0+0x1a8/0x290\n"
+        "[    9.127810]  acme_sync_write+0x33/0x60 [acme_drv]\n"
+        "[    9.129365]  entry_SYSCALL_64_after_hwframe+0x64/0xce\n"
+        "[    9.129676] RIP: 0033:0x7f3c2e8f1f33\n"
+        "[    9.129987] RSP: 002b:00007ffd8d6c2a48 EFLAGS: 00000246 ORIG_RAX: 0000000000000001\n"
+        "[    9.130100]  </TASK>\n";
+    const char* v2[] = {
+        "hungtask: v2 seq=3 begin trigger=hung_task boot=unknown time_ns=1795590859049866000 "
+        "capture_ns=1500 victim_ns=500 tasks_walked=120 walk_truncated=0",
+        "hungtask: v2 seq=3 victim pid=130 tgid=130 comm=\"acme-sync\" state=D cpu=0 kthread=0",
+        "hungtask: v2 seq=3 syscall blocked_s=5 nr=1 path=\"\" cgroup=\"/\"",
+        "hungtask: v2 seq=3 hop i=0 kind=flush_work verified=1 pool_cpu=1 wq=\"events\" "
+        "target_state=pending reason=\"\" target_fn=\"acme_sync_work+0x0/0x18 [acme_drv]\"",
+        "hungtask: v2 seq=3 end hops=1 truncated=0 release=\"6.1.0-56-amd64\" preempt=none "
+        "watchdog=0 hung_task_panic=1 taint=0x3000 oot=\"acme_drv\""};
+    std::string inside, after;
+    for (const char* l : v2) {
+        inside += std::string("[    9.126000] ") + l + "\n";
+        after += std::string("[   10.200000] ") + l + "\n";
+    }
+    std::string text = report;
+    text.replace(text.find("@MODULE@"), 8, inside);
+    // The next pass reports it again: two reports.
+    std::string second = report;
+    second.replace(second.find("@MODULE@"), 8, "");
+    text += std::regex_replace(second, std::regex("\\[    9\\."), "[   10.");
+    auto in_report = parse_kernel_log(text, LogContext{"log:x", std::nullopt});
+    ASSERT_EQ(in_report.size(), 1u);
+    EXPECT_EQ(in_report[0].repeats, 2);
+    // No vstack in this record: the stack is the kernel's, all of it (the report was not
+    // ended by the module's lines inside it).
+    EXPECT_EQ(in_report[0].victims[0].stack.size(), 4u);
+    ASSERT_EQ(in_report[0].chain.size(), 1u);
+    EXPECT_EQ(in_report[0].chain[0].kind, "flush_work");
+
+    std::string panic = report;
+    panic.replace(panic.find("@MODULE@"), 8, "");
+    panic += "[   10.100000] Kernel panic - not syncing: hung_task: blocked tasks\n" + after;
+    auto at_panic = parse_kernel_log(panic, LogContext{"log:x", std::nullopt});
+    ASSERT_EQ(at_panic.size(), 1u);
+    EXPECT_EQ(at_panic[0].repeats, 1);
+    EXPECT_TRUE(at_panic[0].panicked);
+    EXPECT_EQ(at_panic[0].victims[0].stack.size(), 4u);
+    ASSERT_EQ(at_panic[0].chain.size(), 1u);
+    EXPECT_EQ(at_panic[0].chain[0].fields["target_function"], "acme_sync_work");
+}
+
 TEST(KernelLog, ClassifiesLineForms) {
     LogLine l = classify_line("6,1234,5678901,-;task:x state:D", false);
     EXPECT_EQ(l.form, LogLine::Form::kmsg);
