@@ -133,6 +133,7 @@ void hungtask_capture_hung(struct task_struct *victim)
 	unsigned long switch_count = victim->nvcsw + victim->nivcsw;
 	struct hungtask_incident *inc = &hungtask_scratch;
 	struct hungtask_ctx ctx = { .inc = inc };
+	bool stored;
 	u64 t0;
 
 	if (!READ_ONCE(hungtask_cfg_capture))
@@ -157,10 +158,12 @@ void hungtask_capture_hung(struct task_struct *victim)
 	hungtask_host_snap(&inc->host);
 	inc->capture_ns = ktime_get_ns() - t0;
 
-	hungtask_ring_commit(inc);
+	stored = !hungtask_ring_commit(inc);
 	if (READ_ONCE(hungtask_cfg_kmsg))
 		hungtask_kmsg_emit(inc);
-	hungtask_nl_notify(inc);
+	/* An event promises a dumpable, ackable incident: only for a stored one. */
+	if (stored)
+		hungtask_nl_notify(inc);
 	spin_unlock(&hungtask_capture_lock);
 }
 
