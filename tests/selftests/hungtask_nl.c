@@ -1742,7 +1742,7 @@ TEST_F_TIMEOUT(hungtask, largest_incident_event_and_dump, 120)
 	struct config cfg;
 	struct status st, st2;
 	struct nl_ack ack;
-	int rcvbuf = 4 << 20, ev, err, i;
+	int rcvbuf = 4 << 20, ev, err;
 
 	/* fault_fill_max (TEST ONLY): the next stored incident is the largest possible. */
 	ASSERT_EQ(0, access(PARAM_DIR "fault_fill_max", W_OK))
@@ -1770,14 +1770,19 @@ TEST_F_TIMEOUT(hungtask, largest_incident_event_and_dump, 120)
 	       (unsigned long long)st2.listeners_failed);
 
 	/* The event path: an event, reduced since the whole incident is too large. */
-	ASSERT_TRUE(w.found) TH_LOG("no event for %s within 40 s (%d other events)", w.comm,
+	EXPECT_TRUE(w.found) TH_LOG("no event for %s within 40 s (%d other events)", w.comm,
 				    w.events);
-	TH_LOG("event seq %llu: %u bytes, reduced %d, %d hops", (unsigned long long)w.in.seq,
-	       w.in.len, w.in.reduced, w.in.hops);
-	EXPECT_FALSE(w.in.malformed);
-	EXPECT_TRUE(w.in.reduced);
-	EXPECT_TRUE(w.in.has_instance);
-	EXPECT_EQ(st.instance_id, w.in.instance_id);
+	if (w.found) {
+		TH_LOG("event seq %llu: %u bytes, reduced %d, %d hops",
+		       (unsigned long long)w.in.seq, w.in.len, w.in.reduced, w.in.hops);
+		EXPECT_FALSE(w.in.malformed);
+		EXPECT_TRUE(w.in.reduced);
+		EXPECT_TRUE(w.in.has_instance);
+		EXPECT_EQ(st.instance_id, w.in.instance_id);
+	} else {
+		/* Without an event, the dump part still runs on the newest incident. */
+		w.in.seq = st2.last_seq;
+	}
 	EXPECT_LT(st.events_reduced, st2.events_reduced);
 
 	/* The dump path: the whole incident, in one message far above NLMSG_GOODSIZE. */
@@ -1809,12 +1814,8 @@ TEST_F_TIMEOUT(hungtask, largest_incident_event_and_dump, 120)
 		EXPECT_LE(w.in.seq, l->last);
 	}
 	free(l);
-	for (i = 0; i < 2; i++) {
-		/* Ack it, as the daemon does: the ring must never be stuck on it. */
-		err = send_ack(self->fd, self->fam, true, w.in.seq, self->boot_id, &ack);
-		if (!err)
-			break;
-	}
+	/* Ack it, as the daemon does: the ring must never be stuck on it. */
+	err = send_ack(self->fd, self->fam, true, w.in.seq, self->boot_id, &ack);
 	EXPECT_EQ(0, err) TH_LOG("ack %llu: %s", (unsigned long long)w.in.seq, strerror(-err));
 }
 
