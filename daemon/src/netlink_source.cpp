@@ -34,8 +34,7 @@ struct MsgFree {
 
 }  // namespace
 
-bool ModuleCursor::on_status(const std::string& boot_id, uint64_t instance_id,
-                             uint64_t last_seq) {
+bool ModuleCursor::on_status(const std::string& boot_id, uint64_t instance_id, uint64_t last_seq) {
     // A ring that went back without a new instance id: a module older than instance ids
     // was reloaded; treat it as a new space too.
     if (same_space(boot_id, instance_id) && last_seq >= last_seen_)
@@ -48,9 +47,8 @@ bool ModuleCursor::on_status(const std::string& boot_id, uint64_t instance_id,
     return was_known;
 }
 
-ModuleCursor::EventAction ModuleCursor::on_event(const std::string& boot_id,
-                                                 uint64_t instance_id, uint64_t seq,
-                                                 bool reduced) const {
+ModuleCursor::EventAction ModuleCursor::on_event(const std::string& boot_id, uint64_t instance_id,
+                                                 uint64_t seq, bool reduced) const {
     if (!same_space(boot_id, instance_id))
         return EventAction::dump;  // the status that sync() reads places it
     if (seq <= last_seen_)
