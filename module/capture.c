@@ -179,6 +179,7 @@ static void hungtask_capture_one(struct task_struct *victim, unsigned long switc
 	struct hungtask_incident *inc = &hungtask_scratch;
 	struct hungtask_ctx ctx = { .inc = inc };
 	u64 t0 = ktime_get_ns();
+	bool stored;
 
 	memset(inc, 0, sizeof(*inc));
 	inc->trigger = HUNGTASK_TRIGGER_HUNG_TASK;
@@ -194,10 +195,12 @@ static void hungtask_capture_one(struct task_struct *victim, unsigned long switc
 	inc->capture_ns = ktime_get_ns() - t0;
 	hungtask_cstats.capture_ns_max = max(hungtask_cstats.capture_ns_max, inc->capture_ns);
 
-	hungtask_ring_commit(inc);
+	stored = !hungtask_ring_commit(inc);
 	if (READ_ONCE(hungtask_cfg_kmsg))
 		hungtask_kmsg_stage(inc);
-	hungtask_nl_notify(inc);
+	/* An event promises a dumpable, ackable incident: only for a stored one. */
+	if (stored)
+		hungtask_nl_notify(inc);
 }
 
 /**

@@ -128,6 +128,7 @@ struct hungtask_host {
 
 struct hungtask_incident {
 	u64 seq;
+	u64 instance_id;	/* hungtask_instance_id, set by hungtask_ring_commit() */
 	u64 detected_ns;	/* ktime_get_real_ns() */
 	u64 capture_ns;		/* time spent capturing, measured here */
 	u64 victim_ns;		/* of which: the victim snapshot */
@@ -248,6 +249,7 @@ int hungtask_ring_ack(u64 seq);
 void hungtask_ring_seq_range(u64 *first, u64 *last);
 unsigned int hungtask_ring_generation(void);
 extern char hungtask_boot_id[37];
+extern u64 hungtask_instance_id;
 
 /* capture.c: one incident from one hung task; switches set over netlink. */
 extern bool hungtask_cfg_capture;

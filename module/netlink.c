@@ -14,298 +14,388 @@
 #include "compat.h"
 #include "internal.h"
 
-#define HUNGTASK_EVENT_SIZE (16 * 1024)
+/*
+ * An event is sent whole when its skb stays a slab allocation (kmalloc-8k at
+ * most, never a direct page-allocator call from khungtaskd); a larger
+ * incident goes out as a reduced event and the reader dumps it.
+ */
+#define HUNGTASK_NL_EVENT_MAX SKB_WITH_OVERHEAD(2 * PAGE_SIZE)
 
 static struct genl_family hungtask_nl_family __ro_after_init;
 
 static atomic64_t hungtask_listeners_failed = ATOMIC64_INIT(0);
+static atomic64_t hungtask_events_reduced = ATOMIC64_INIT(0);
 
-static int hungtask_put_task(struct sk_buff *skb, int attr, const struct hungtask_task_snap *t)
+/*
+ * The encoder writes through a hungtask_nlw. With an skb it puts the
+ * attributes; without one it only adds up the bytes they take, so that one
+ * code path both measures a message exactly and fills it: a message is
+ * measured, an skb of that size is allocated, then it is filled.
+ */
+struct hungtask_nlw {
+	struct sk_buff *skb;	/* NULL: measure only */
+	size_t size;		/* measure: bytes of the attributes so far */
+};
+
+static int hungtask_w_put(struct hungtask_nlw *w, int type, size_t len, const void *data)
 {
-	struct nlattr *nest = nla_nest_start(skb, attr);
-	char sym[KSYM_SYMBOL_LEN];
-
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u32(skb, HUNGTASK_A_TASK_PID, t->pid) ||
-	    nla_put_u32(skb, HUNGTASK_A_TASK_TGID, t->tgid) ||
-	    nla_put_string(skb, HUNGTASK_A_TASK_COMM, t->comm) ||
-	    nla_put_u8(skb, HUNGTASK_A_TASK_STATE, t->state) ||
-	    nla_put_u32(skb, HUNGTASK_A_TASK_FLAGS, t->flags) ||
-	    nla_put_u32(skb, HUNGTASK_A_TASK_CPU, t->cpu) ||
-	    nla_put_u8(skb, HUNGTASK_A_TASK_ON_CPU, !!t->on_cpu) ||
-	    nla_put_u8(skb, HUNGTASK_A_TASK_ON_RQ, !!t->on_rq) ||
-	    nla_put_u32(skb, HUNGTASK_A_TASK_POLICY, t->policy) ||
-	    nla_put_s32(skb, HUNGTASK_A_TASK_PRIO, t->prio) ||
-	    nla_put_u8(skb, HUNGTASK_A_TASK_KTHREAD, t->kthread) ||
-	    nla_put_u64_64bit(skb, HUNGTASK_A_TASK_RUNTIME_NS, t->sum_exec_runtime,
-			      HUNGTASK_A_TASK_PAD) ||
-	    nla_put_u64_64bit(skb, HUNGTASK_A_TASK_SINCE_ARRIVAL_NS, t->since_arrival_ns,
-			      HUNGTASK_A_TASK_PAD) ||
-	    nla_put_u64_64bit(skb, HUNGTASK_A_TASK_QUEUED_NS, t->queued_ns, HUNGTASK_A_TASK_PAD) ||
-	    nla_put_u64_64bit(skb, HUNGTASK_A_TASK_RUN_DELAY_NS, t->run_delay_ns,
-			      HUNGTASK_A_TASK_PAD) ||
-	    nla_put_u64_64bit(skb, HUNGTASK_A_TASK_NVCSW, t->nvcsw, HUNGTASK_A_TASK_PAD) ||
-	    nla_put_u64_64bit(skb, HUNGTASK_A_TASK_NIVCSW, t->nivcsw, HUNGTASK_A_TASK_PAD))
-		goto err_cancel;
-	if (t->threadfn) {
-		snprintf(sym, sizeof(sym), "%ps", (void *)t->threadfn);
-		if (nla_put_u64_64bit(skb, HUNGTASK_A_TASK_THREADFN, t->threadfn,
-				      HUNGTASK_A_TASK_PAD) ||
-		    nla_put_string(skb, HUNGTASK_A_TASK_THREADFN_SYM, sym))
-			goto err_cancel;
+	if (!w->skb) {
+		w->size += nla_total_size(len);
+		return 0;
 	}
-	nla_nest_end(skb, nest);
-	return 0;
-
-err_cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
+	return nla_put(w->skb, type, len, data);
 }
 
-static int hungtask_put_stack(struct sk_buff *skb, int attr, const struct hungtask_stack *st)
+static int hungtask_w_u8(struct hungtask_nlw *w, int type, u8 v)
 {
-	struct nlattr *nest = nla_nest_start(skb, attr);
+	return hungtask_w_put(w, type, sizeof(v), &v);
+}
+
+static int hungtask_w_u32(struct hungtask_nlw *w, int type, u32 v)
+{
+	return hungtask_w_put(w, type, sizeof(v), &v);
+}
+
+static int hungtask_w_s32(struct hungtask_nlw *w, int type, s32 v)
+{
+	return hungtask_w_put(w, type, sizeof(v), &v);
+}
+
+/* u64 and s64 go out 64-bit aligned, with the set's pad attribute if needed. */
+static int hungtask_w_u64(struct hungtask_nlw *w, int type, u64 v, int pad)
+{
+	if (!w->skb) {
+		w->size += nla_total_size_64bit(sizeof(v));
+		return 0;
+	}
+	return nla_put_u64_64bit(w->skb, type, v, pad);
+}
+
+static int hungtask_w_str(struct hungtask_nlw *w, int type, const char *str)
+{
+	return hungtask_w_put(w, type, strlen(str) + 1, str);
+}
+
+/* @fmt is "%pS" or "%ps": the text is rendered once per pass, on the stack. */
+static int hungtask_w_sym(struct hungtask_nlw *w, int type, const char *fmt, unsigned long addr)
+{
 	char sym[KSYM_SYMBOL_LEN];
+
+	snprintf(sym, sizeof(sym), fmt, (void *)addr);
+	return hungtask_w_str(w, type, sym);
+}
+
+/* *nest is NULL when measuring; end and cancel accept that. */
+static int hungtask_w_nest(struct hungtask_nlw *w, int type, struct nlattr **nest)
+{
+	*nest = NULL;
+	if (!w->skb) {
+		w->size += nla_total_size(0);
+		return 0;
+	}
+	*nest = nla_nest_start(w->skb, type);
+	return *nest ? 0 : -EMSGSIZE;
+}
+
+static int hungtask_w_end(struct hungtask_nlw *w, struct nlattr *nest, int err)
+{
+	if (nest) {
+		if (err)
+			nla_nest_cancel(w->skb, nest);
+		else
+			nla_nest_end(w->skb, nest);
+	}
+	return err ? -EMSGSIZE : 0;
+}
+
+static int hungtask_put_task(struct hungtask_nlw *w, int attr, const struct hungtask_task_snap *t)
+{
+	struct nlattr *nest;
+	int err = hungtask_w_nest(w, attr, &nest);
+
+	if (err)
+		return err;
+	err = hungtask_w_u32(w, HUNGTASK_A_TASK_PID, t->pid) ||
+	      hungtask_w_u32(w, HUNGTASK_A_TASK_TGID, t->tgid) ||
+	      hungtask_w_str(w, HUNGTASK_A_TASK_COMM, t->comm) ||
+	      hungtask_w_u8(w, HUNGTASK_A_TASK_STATE, t->state) ||
+	      hungtask_w_u32(w, HUNGTASK_A_TASK_FLAGS, t->flags) ||
+	      hungtask_w_u32(w, HUNGTASK_A_TASK_CPU, t->cpu) ||
+	      hungtask_w_u8(w, HUNGTASK_A_TASK_ON_CPU, !!t->on_cpu) ||
+	      hungtask_w_u8(w, HUNGTASK_A_TASK_ON_RQ, !!t->on_rq) ||
+	      hungtask_w_u32(w, HUNGTASK_A_TASK_POLICY, t->policy) ||
+	      hungtask_w_s32(w, HUNGTASK_A_TASK_PRIO, t->prio) ||
+	      hungtask_w_u8(w, HUNGTASK_A_TASK_KTHREAD, t->kthread) ||
+	      hungtask_w_u64(w, HUNGTASK_A_TASK_RUNTIME_NS, t->sum_exec_runtime,
+			     HUNGTASK_A_TASK_PAD) ||
+	      hungtask_w_u64(w, HUNGTASK_A_TASK_SINCE_ARRIVAL_NS, t->since_arrival_ns,
+			     HUNGTASK_A_TASK_PAD) ||
+	      hungtask_w_u64(w, HUNGTASK_A_TASK_QUEUED_NS, t->queued_ns, HUNGTASK_A_TASK_PAD) ||
+	      hungtask_w_u64(w, HUNGTASK_A_TASK_RUN_DELAY_NS, t->run_delay_ns,
+			     HUNGTASK_A_TASK_PAD) ||
+	      hungtask_w_u64(w, HUNGTASK_A_TASK_NVCSW, t->nvcsw, HUNGTASK_A_TASK_PAD) ||
+	      hungtask_w_u64(w, HUNGTASK_A_TASK_NIVCSW, t->nivcsw, HUNGTASK_A_TASK_PAD) ||
+	      (t->threadfn &&
+	       (hungtask_w_u64(w, HUNGTASK_A_TASK_THREADFN, t->threadfn, HUNGTASK_A_TASK_PAD) ||
+		hungtask_w_sym(w, HUNGTASK_A_TASK_THREADFN_SYM, "%ps", t->threadfn)));
+	return hungtask_w_end(w, nest, err);
+}
+
+static int hungtask_put_stack(struct hungtask_nlw *w, int attr, const struct hungtask_stack *st)
+{
+	struct nlattr *nest;
 	unsigned int i;
+	int err = hungtask_w_nest(w, attr, &nest);
 
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < st->nr; i++) {
-		struct nlattr *frame = nla_nest_start(skb, HUNGTASK_A_STACK_FRAME);
+	if (err)
+		return err;
+	for (i = 0; i < st->nr && i < HUNGTASK_MAX_FRAMES && !err; i++) {
+		struct nlattr *frame;
 
-		snprintf(sym, sizeof(sym), "%pS", (void *)st->frames[i]);
-		if (!frame ||
-		    nla_put_u64_64bit(skb, HUNGTASK_A_FRAME_ADDR, st->frames[i],
-				      HUNGTASK_A_FRAME_PAD) ||
-		    nla_put_string(skb, HUNGTASK_A_FRAME_SYM, sym))
-			goto err_cancel;
-		nla_nest_end(skb, frame);
+		err = hungtask_w_nest(w, HUNGTASK_A_STACK_FRAME, &frame);
+		if (err)
+			break;
+		err = hungtask_w_u64(w, HUNGTASK_A_FRAME_ADDR, st->frames[i], HUNGTASK_A_FRAME_PAD) ||
+		      hungtask_w_sym(w, HUNGTASK_A_FRAME_SYM, "%pS", st->frames[i]);
+		err = hungtask_w_end(w, frame, err);
 	}
-	nla_nest_end(skb, nest);
-	return 0;
-
-err_cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
+	return hungtask_w_end(w, nest, err);
 }
 
-static int hungtask_put_flush(struct sk_buff *skb, const struct hungtask_hop_flush_work *f)
+static int hungtask_put_flush(struct hungtask_nlw *w, const struct hungtask_hop_flush_work *f)
 {
-	struct nlattr *nest = nla_nest_start(skb, HUNGTASK_A_HOP_FLUSH_WORK);
-	char sym[KSYM_SYMBOL_LEN];
+	struct nlattr *nest;
+	int err = hungtask_w_nest(w, HUNGTASK_A_HOP_FLUSH_WORK, &nest);
 
-	if (!nest)
-		return -EMSGSIZE;
-	snprintf(sym, sizeof(sym), "%pS", (void *)f->target_func);
-	if (nla_put_u64_64bit(skb, HUNGTASK_A_HOP_FLUSH_WORK_BARRIER, f->barrier,
-			      HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
-	    nla_put_u64_64bit(skb, HUNGTASK_A_HOP_FLUSH_WORK_PWQ, f->pwq,
-			      HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
-	    nla_put_u64_64bit(skb, HUNGTASK_A_HOP_FLUSH_WORK_POOL, f->pool,
-			      HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
-	    nla_put_s32(skb, HUNGTASK_A_HOP_FLUSH_WORK_POOL_CPU, f->pool_cpu) ||
-	    nla_put_s32(skb, HUNGTASK_A_HOP_FLUSH_WORK_POOL_ID, f->pool_id) ||
-	    nla_put_string(skb, HUNGTASK_A_HOP_FLUSH_WORK_WQ_NAME, f->wq_name) ||
-	    nla_put_u64_64bit(skb, HUNGTASK_A_HOP_FLUSH_WORK_TARGET, f->target,
-			      HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
-	    nla_put_u64_64bit(skb, HUNGTASK_A_HOP_FLUSH_WORK_TARGET_FUNC, f->target_func,
-			      HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
-	    nla_put_string(skb, HUNGTASK_A_HOP_FLUSH_WORK_TARGET_SYM, sym) ||
-	    nla_put_u32(skb, HUNGTASK_A_HOP_FLUSH_WORK_TARGET_STATE,
-			f->target_running ? HUNGTASK_TARGET_STATE_RUNNING :
-			f->target ? HUNGTASK_TARGET_STATE_PENDING : HUNGTASK_TARGET_STATE_UNKNOWN) ||
-	    nla_put_u32(skb, HUNGTASK_A_HOP_FLUSH_WORK_EXECUTING_PID, f->executing_pid)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	if (err)
+		return err;
+	err = hungtask_w_u64(w, HUNGTASK_A_HOP_FLUSH_WORK_BARRIER, f->barrier,
+			     HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
+	      hungtask_w_u64(w, HUNGTASK_A_HOP_FLUSH_WORK_PWQ, f->pwq,
+			     HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
+	      hungtask_w_u64(w, HUNGTASK_A_HOP_FLUSH_WORK_POOL, f->pool,
+			     HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
+	      hungtask_w_s32(w, HUNGTASK_A_HOP_FLUSH_WORK_POOL_CPU, f->pool_cpu) ||
+	      hungtask_w_s32(w, HUNGTASK_A_HOP_FLUSH_WORK_POOL_ID, f->pool_id) ||
+	      hungtask_w_str(w, HUNGTASK_A_HOP_FLUSH_WORK_WQ_NAME, f->wq_name) ||
+	      hungtask_w_u64(w, HUNGTASK_A_HOP_FLUSH_WORK_TARGET, f->target,
+			     HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
+	      hungtask_w_u64(w, HUNGTASK_A_HOP_FLUSH_WORK_TARGET_FUNC, f->target_func,
+			     HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
+	      hungtask_w_sym(w, HUNGTASK_A_HOP_FLUSH_WORK_TARGET_SYM, "%pS", f->target_func) ||
+	      hungtask_w_u32(w, HUNGTASK_A_HOP_FLUSH_WORK_TARGET_STATE,
+			     f->target_running ? HUNGTASK_TARGET_STATE_RUNNING :
+			     f->target ? HUNGTASK_TARGET_STATE_PENDING :
+					 HUNGTASK_TARGET_STATE_UNKNOWN) ||
+	      hungtask_w_u32(w, HUNGTASK_A_HOP_FLUSH_WORK_EXECUTING_PID, f->executing_pid);
+	return hungtask_w_end(w, nest, err);
 }
 
-static int hungtask_put_worker(struct sk_buff *skb, const struct hungtask_hop_worker *w)
+static int hungtask_put_worker(struct hungtask_nlw *w, const struct hungtask_hop_worker *wk)
 {
-	struct nlattr *nest = nla_nest_start(skb, HUNGTASK_A_HOP_WORKER);
+	struct nlattr *nest;
+	int err = hungtask_w_nest(w, HUNGTASK_A_HOP_WORKER, &nest);
 
-	if (!nest || hungtask_put_task(skb, HUNGTASK_A_HOP_WORKER_TASK, &w->task) ||
-	    nla_put_u8(skb, HUNGTASK_A_HOP_WORKER_POOL_MEMBER, w->pool_member_verified) ||
-	    nla_put_u8(skb, HUNGTASK_A_HOP_WORKER_RUNS_TARGET, w->runs_target)) {
-		if (nest)
-			nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	if (err)
+		return err;
+	err = hungtask_put_task(w, HUNGTASK_A_HOP_WORKER_TASK, &wk->task) ||
+	      hungtask_w_u8(w, HUNGTASK_A_HOP_WORKER_POOL_MEMBER, wk->pool_member_verified) ||
+	      hungtask_w_u8(w, HUNGTASK_A_HOP_WORKER_RUNS_TARGET, wk->runs_target);
+	return hungtask_w_end(w, nest, err);
 }
 
-static int hungtask_put_cpu(struct sk_buff *skb, const struct hungtask_hop_cpu *c)
+static int hungtask_put_runq(struct hungtask_nlw *w, const struct hungtask_hop_cpu *c,
+			     unsigned int r)
 {
-	struct nlattr *nest = nla_nest_start(skb, HUNGTASK_A_HOP_CPU);
+	struct nlattr *nest;
+	int err = hungtask_w_nest(w, HUNGTASK_A_HOP_CPU_RUNQ, &nest);
+
+	if (err)
+		return err;
+	err = hungtask_w_u32(w, HUNGTASK_A_RUNQ_ENTRY_PID, c->runq[r].pid) ||
+	      hungtask_w_str(w, HUNGTASK_A_RUNQ_ENTRY_COMM, c->runq[r].comm) ||
+	      hungtask_w_u8(w, HUNGTASK_A_RUNQ_ENTRY_STATE, c->runq[r].state) ||
+	      hungtask_w_u64(w, HUNGTASK_A_RUNQ_ENTRY_QUEUED_NS, c->runq[r].queued_ns,
+			     HUNGTASK_A_RUNQ_ENTRY_PAD);
+	return hungtask_w_end(w, nest, err);
+}
+
+static int hungtask_put_cpu(struct hungtask_nlw *w, const struct hungtask_hop_cpu *c)
+{
 	u32 source = HUNGTASK_HOG_SOURCE_NONE;
+	struct nlattr *nest;
 	unsigned int r;
+	int err = hungtask_w_nest(w, HUNGTASK_A_HOP_CPU, &nest);
 
-	if (!nest)
-		return -EMSGSIZE;
+	if (err)
+		return err;
 	if (c->hog_source)
 		source = !strcmp(c->hog_source, "ipi") ? HUNGTASK_HOG_SOURCE_IPI :
 							 HUNGTASK_HOG_SOURCE_WALK;
-	if (nla_put_u32(skb, HUNGTASK_A_HOP_CPU_CPU, c->cpu) ||
-	    nla_put_u32(skb, HUNGTASK_A_HOP_CPU_HOG_SOURCE, source) ||
-	    (c->have_hog && hungtask_put_task(skb, HUNGTASK_A_HOP_CPU_HOG, &c->hog)) ||
-	    (c->have_hog && hungtask_put_stack(skb, HUNGTASK_A_HOP_CPU_HOG_STACK, &c->hog_stack)) ||
-	    (c->hog_stack_note &&
-	     nla_put_string(skb, HUNGTASK_A_HOP_CPU_STACK_NOTE, c->hog_stack_note)) ||
-	    nla_put_u64_64bit(skb, HUNGTASK_A_HOP_CPU_IPI_NS, c->ipi_ns, HUNGTASK_A_HOP_CPU_PAD) ||
-	    nla_put_u32(skb, HUNGTASK_A_HOP_CPU_RUNQ_TOTAL, c->runq_total) ||
-	    nla_put_u32(skb, HUNGTASK_A_HOP_CPU_RUNQ_WALKED, c->runq_walked) ||
-	    nla_put_u8(skb, HUNGTASK_A_HOP_CPU_RUNQ_TRUNCATED, c->runq_truncated))
-		goto err_cancel;
-	for (r = 0; r < c->nr_runq; r++) {
-		struct nlattr *e = nla_nest_start(skb, HUNGTASK_A_HOP_CPU_RUNQ);
-
-		if (!e || nla_put_u32(skb, HUNGTASK_A_RUNQ_ENTRY_PID, c->runq[r].pid) ||
-		    nla_put_string(skb, HUNGTASK_A_RUNQ_ENTRY_COMM, c->runq[r].comm) ||
-		    nla_put_u8(skb, HUNGTASK_A_RUNQ_ENTRY_STATE, c->runq[r].state) ||
-		    nla_put_u64_64bit(skb, HUNGTASK_A_RUNQ_ENTRY_QUEUED_NS, c->runq[r].queued_ns,
-				      HUNGTASK_A_RUNQ_ENTRY_PAD))
-			goto err_cancel;
-		nla_nest_end(skb, e);
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-
-err_cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
+	err = hungtask_w_u32(w, HUNGTASK_A_HOP_CPU_CPU, c->cpu) ||
+	      hungtask_w_u32(w, HUNGTASK_A_HOP_CPU_HOG_SOURCE, source) ||
+	      (c->have_hog && hungtask_put_task(w, HUNGTASK_A_HOP_CPU_HOG, &c->hog)) ||
+	      (c->have_hog && hungtask_put_stack(w, HUNGTASK_A_HOP_CPU_HOG_STACK, &c->hog_stack)) ||
+	      (c->hog_stack_note &&
+	       hungtask_w_str(w, HUNGTASK_A_HOP_CPU_STACK_NOTE, c->hog_stack_note)) ||
+	      hungtask_w_u64(w, HUNGTASK_A_HOP_CPU_IPI_NS, c->ipi_ns, HUNGTASK_A_HOP_CPU_PAD) ||
+	      hungtask_w_u32(w, HUNGTASK_A_HOP_CPU_RUNQ_TOTAL, c->runq_total) ||
+	      hungtask_w_u32(w, HUNGTASK_A_HOP_CPU_RUNQ_WALKED, c->runq_walked) ||
+	      hungtask_w_u8(w, HUNGTASK_A_HOP_CPU_RUNQ_TRUNCATED, c->runq_truncated);
+	for (r = 0; r < c->nr_runq && r < HUNGTASK_MAX_RUNQ && !err; r++)
+		err = hungtask_put_runq(w, c, r);
+	return hungtask_w_end(w, nest, err);
 }
 
-static int hungtask_put_hop(struct sk_buff *skb, const struct hungtask_hop *hop)
+static int hungtask_put_hop(struct hungtask_nlw *w, const struct hungtask_hop *hop)
 {
-	struct nlattr *nest = nla_nest_start(skb, HUNGTASK_A_INCIDENT_HOP);
-	int ret = -EMSGSIZE;
+	struct nlattr *nest;
+	int err = hungtask_w_nest(w, HUNGTASK_A_INCIDENT_HOP, &nest);
 
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u32(skb, HUNGTASK_A_HOP_KIND, hop->kind) ||
-	    nla_put_u8(skb, HUNGTASK_A_HOP_VERIFIED, hop->verified) ||
-	    (hop->reason[0] && nla_put_string(skb, HUNGTASK_A_HOP_REASON, hop->reason)))
-		goto err_cancel;
-	switch (hop->kind) {
-	case HUNGTASK_HOP_KIND_FLUSH_WORK:
-		ret = hungtask_put_flush(skb, &hop->flush);
-		break;
-	case HUNGTASK_HOP_KIND_WORKER:
-		ret = hungtask_put_worker(skb, &hop->worker);
-		break;
-	case HUNGTASK_HOP_KIND_CPU:
-		ret = hungtask_put_cpu(skb, &hop->cpu);
-		break;
-	default:
-		ret = 0;
+	if (err)
+		return err;
+	err = hungtask_w_u32(w, HUNGTASK_A_HOP_KIND, hop->kind) ||
+	      hungtask_w_u8(w, HUNGTASK_A_HOP_VERIFIED, hop->verified) ||
+	      (hop->reason[0] && hungtask_w_str(w, HUNGTASK_A_HOP_REASON, hop->reason));
+	if (!err) {
+		switch (hop->kind) {
+		case HUNGTASK_HOP_KIND_FLUSH_WORK:
+			err = hungtask_put_flush(w, &hop->flush);
+			break;
+		case HUNGTASK_HOP_KIND_WORKER:
+			err = hungtask_put_worker(w, &hop->worker);
+			break;
+		case HUNGTASK_HOP_KIND_CPU:
+			err = hungtask_put_cpu(w, &hop->cpu);
+			break;
+		default:
+			break;
+		}
 	}
-	if (ret)
-		goto err_cancel;
-	nla_nest_end(skb, nest);
-	return 0;
-
-err_cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
+	return hungtask_w_end(w, nest, err);
 }
 
-static int hungtask_put_host(struct sk_buff *skb, const struct hungtask_host *h)
+static int hungtask_put_host(struct hungtask_nlw *w, const struct hungtask_host *h)
 {
-	struct nlattr *nest = nla_nest_start(skb, HUNGTASK_A_INCIDENT_HOST);
+	struct nlattr *nest;
+	int err = hungtask_w_nest(w, HUNGTASK_A_INCIDENT_HOST, &nest);
 
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_string(skb, HUNGTASK_A_HOST_RELEASE, h->release) ||
-	    nla_put_string(skb, HUNGTASK_A_HOST_PREEMPT, h->preempt ?: "unknown") ||
-	    nla_put_s32(skb, HUNGTASK_A_HOST_WATCHDOG, h->watchdog) ||
-	    nla_put_s32(skb, HUNGTASK_A_HOST_SOFTLOCKUP_PANIC, h->softlockup_panic) ||
-	    nla_put_s32(skb, HUNGTASK_A_HOST_WATCHDOG_THRESH, h->watchdog_thresh) ||
-	    nla_put_s64(skb, HUNGTASK_A_HOST_HUNG_TASK_TIMEOUT_SECS, h->hung_task_timeout_secs,
-			HUNGTASK_A_HOST_PAD) ||
-	    nla_put_s32(skb, HUNGTASK_A_HOST_HUNG_TASK_PANIC, h->hung_task_panic) ||
-	    nla_put_u64_64bit(skb, HUNGTASK_A_HOST_TAINT, h->taint, HUNGTASK_A_HOST_PAD) ||
-	    nla_put_string(skb, HUNGTASK_A_HOST_OOT_MODULES, h->oot_modules)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	if (err)
+		return err;
+	err = hungtask_w_str(w, HUNGTASK_A_HOST_RELEASE, h->release) ||
+	      hungtask_w_str(w, HUNGTASK_A_HOST_PREEMPT, h->preempt ?: "unknown") ||
+	      hungtask_w_s32(w, HUNGTASK_A_HOST_WATCHDOG, h->watchdog) ||
+	      hungtask_w_s32(w, HUNGTASK_A_HOST_SOFTLOCKUP_PANIC, h->softlockup_panic) ||
+	      hungtask_w_s32(w, HUNGTASK_A_HOST_WATCHDOG_THRESH, h->watchdog_thresh) ||
+	      hungtask_w_u64(w, HUNGTASK_A_HOST_HUNG_TASK_TIMEOUT_SECS, h->hung_task_timeout_secs,
+			     HUNGTASK_A_HOST_PAD) ||
+	      hungtask_w_s32(w, HUNGTASK_A_HOST_HUNG_TASK_PANIC, h->hung_task_panic) ||
+	      hungtask_w_u64(w, HUNGTASK_A_HOST_TAINT, h->taint, HUNGTASK_A_HOST_PAD) ||
+	      hungtask_w_str(w, HUNGTASK_A_HOST_OOT_MODULES, h->oot_modules);
+	return hungtask_w_end(w, nest, err);
 }
 
-/* One incident as one message; the caller cancels the message on error. */
-static int hungtask_fill_incident(struct sk_buff *skb, const struct hungtask_incident *inc)
+/*
+ * One incident as the attributes of one message. @reduced: only the
+ * attributes that identify it (an event too large to send whole). The caller
+ * cancels the message on error.
+ */
+static int hungtask_fill_incident(struct hungtask_nlw *w, const struct hungtask_incident *inc,
+				  bool reduced)
 {
 	unsigned int i;
 
-	if (nla_put_u64_64bit(skb, HUNGTASK_A_INCIDENT_SEQ, inc->seq, HUNGTASK_A_INCIDENT_PAD) ||
-	    nla_put_string(skb, HUNGTASK_A_INCIDENT_BOOT_ID, hungtask_boot_id) ||
-	    nla_put_u64_64bit(skb, HUNGTASK_A_INCIDENT_DETECTED_NS, inc->detected_ns,
-			      HUNGTASK_A_INCIDENT_PAD) ||
-	    nla_put_u64_64bit(skb, HUNGTASK_A_INCIDENT_CAPTURE_NS, inc->capture_ns,
-			      HUNGTASK_A_INCIDENT_PAD) ||
-	    nla_put_u64_64bit(skb, HUNGTASK_A_INCIDENT_VICTIM_NS, inc->victim_ns,
-			      HUNGTASK_A_INCIDENT_PAD) ||
-	    nla_put_u32(skb, HUNGTASK_A_INCIDENT_TRIGGER, inc->trigger) ||
-	    nla_put_u32(skb, HUNGTASK_A_INCIDENT_REPEATS, inc->repeats) ||
-	    hungtask_put_task(skb, HUNGTASK_A_INCIDENT_VICTIM, &inc->victim) ||
-	    nla_put_u64_64bit(skb, HUNGTASK_A_INCIDENT_BLOCKED_S, inc->blocked_s,
-			      HUNGTASK_A_INCIDENT_PAD) ||
-	    hungtask_put_stack(skb, HUNGTASK_A_INCIDENT_VICTIM_STACK, &inc->victim_stack) ||
-	    nla_put_s64(skb, HUNGTASK_A_INCIDENT_SYSCALL_NR, inc->syscall_nr,
-			HUNGTASK_A_INCIDENT_PAD) ||
-	    (inc->path[0] && nla_put_string(skb, HUNGTASK_A_INCIDENT_PATH, inc->path)) ||
-	    (inc->cgroup[0] && nla_put_string(skb, HUNGTASK_A_INCIDENT_CGROUP, inc->cgroup)) ||
-	    nla_put_u32(skb, HUNGTASK_A_INCIDENT_TASKS_WALKED, inc->tasks_walked) ||
-	    nla_put_u8(skb, HUNGTASK_A_INCIDENT_WALK_TRUNCATED, inc->walk_truncated))
+	if (hungtask_w_u64(w, HUNGTASK_A_INCIDENT_SEQ, inc->seq, HUNGTASK_A_INCIDENT_PAD) ||
+	    hungtask_w_str(w, HUNGTASK_A_INCIDENT_BOOT_ID, hungtask_boot_id) ||
+	    hungtask_w_u64(w, HUNGTASK_A_INCIDENT_INSTANCE_ID, inc->instance_id,
+			   HUNGTASK_A_INCIDENT_PAD) ||
+	    hungtask_w_u64(w, HUNGTASK_A_INCIDENT_DETECTED_NS, inc->detected_ns,
+			   HUNGTASK_A_INCIDENT_PAD) ||
+	    hungtask_w_u32(w, HUNGTASK_A_INCIDENT_TRIGGER, inc->trigger) ||
+	    hungtask_w_u32(w, HUNGTASK_A_INCIDENT_REPEATS, inc->repeats) ||
+	    hungtask_put_task(w, HUNGTASK_A_INCIDENT_VICTIM, &inc->victim))
+		return -EMSGSIZE;
+	if (reduced)
+		return hungtask_w_u8(w, HUNGTASK_A_INCIDENT_REDUCED, 1) ? -EMSGSIZE : 0;
+	if (hungtask_w_u64(w, HUNGTASK_A_INCIDENT_CAPTURE_NS, inc->capture_ns,
+			   HUNGTASK_A_INCIDENT_PAD) ||
+	    hungtask_w_u64(w, HUNGTASK_A_INCIDENT_VICTIM_NS, inc->victim_ns,
+			   HUNGTASK_A_INCIDENT_PAD) ||
+	    hungtask_w_u64(w, HUNGTASK_A_INCIDENT_BLOCKED_S, inc->blocked_s,
+			   HUNGTASK_A_INCIDENT_PAD) ||
+	    hungtask_put_stack(w, HUNGTASK_A_INCIDENT_VICTIM_STACK, &inc->victim_stack) ||
+	    hungtask_w_u64(w, HUNGTASK_A_INCIDENT_SYSCALL_NR, inc->syscall_nr,
+			   HUNGTASK_A_INCIDENT_PAD) ||
+	    (inc->path[0] && hungtask_w_str(w, HUNGTASK_A_INCIDENT_PATH, inc->path)) ||
+	    (inc->cgroup[0] && hungtask_w_str(w, HUNGTASK_A_INCIDENT_CGROUP, inc->cgroup)) ||
+	    hungtask_w_u32(w, HUNGTASK_A_INCIDENT_TASKS_WALKED, inc->tasks_walked) ||
+	    hungtask_w_u8(w, HUNGTASK_A_INCIDENT_WALK_TRUNCATED, inc->walk_truncated))
 		return -EMSGSIZE;
 	if (inc->syscall_nr >= 0)
 		for (i = 0; i < ARRAY_SIZE(inc->syscall_args); i++)
-			if (nla_put_u64_64bit(skb, HUNGTASK_A_INCIDENT_SYSCALL_ARG,
-					      inc->syscall_args[i], HUNGTASK_A_INCIDENT_PAD))
+			if (hungtask_w_u64(w, HUNGTASK_A_INCIDENT_SYSCALL_ARG,
+					   inc->syscall_args[i], HUNGTASK_A_INCIDENT_PAD))
 				return -EMSGSIZE;
 	if ((inc->syscall_nr >= 0 &&
-	     nla_put_u32(skb, HUNGTASK_A_INCIDENT_SYSCALL_ABI, inc->syscall_abi)) ||
+	     hungtask_w_u32(w, HUNGTASK_A_INCIDENT_SYSCALL_ABI, inc->syscall_abi)) ||
 	    (inc->stack_note[0] &&
-	     nla_put_string(skb, HUNGTASK_A_INCIDENT_STACK_NOTE, inc->stack_note)))
+	     hungtask_w_str(w, HUNGTASK_A_INCIDENT_STACK_NOTE, inc->stack_note)))
 		return -EMSGSIZE;
-	for (i = 0; i < inc->nr_hops; i++)
-		if (hungtask_put_hop(skb, &inc->hops[i]))
+	for (i = 0; i < inc->nr_hops && i < HUNGTASK_MAX_HOPS; i++)
+		if (hungtask_put_hop(w, &inc->hops[i]))
 			return -EMSGSIZE;
-	return hungtask_put_host(skb, &inc->host);
+	return hungtask_put_host(w, &inc->host);
+}
+
+/* Exact size of the attributes of @inc as hungtask_fill_incident() puts them. */
+static size_t hungtask_incident_size(const struct hungtask_incident *inc, bool reduced)
+{
+	struct hungtask_nlw w = {};
+
+	hungtask_fill_incident(&w, inc, reduced);
+	return w.size;
 }
 
 /**
  * hungtask_nl_notify() - multicast an incident to the "events" group.
- * @inc: the committed incident (with its seq).
+ * @inc: the incident, stored in the ring (with its seq).
  *
- * Skips the allocation when nobody listens. Failures other than "no
- * listener" are counted (status listeners-failed); a reader recovers the
- * incident with a dump.
+ * Skips everything when nobody listens. The message is measured first and
+ * its skb allocated at exactly that size with GFP_NOWAIT | __GFP_NOWARN:
+ * no reclaim, no emergency reserves, no warning. An incident whose event
+ * would exceed HUNGTASK_NL_EVENT_MAX goes out reduced (status
+ * events-reduced); the reader dumps it. Failures other than "no listener"
+ * are counted (status listeners-failed); a reader recovers the incident
+ * with a dump.
  *
- * Context: atomic (the trace point probe); allocates with GFP_ATOMIC.
+ * Context: atomic (the trace point probe); does not sleep.
  */
 void hungtask_nl_notify(const struct hungtask_incident *inc)
 {
-	struct sk_buff *skb;
+	struct hungtask_nlw w = {};
+	bool reduced = false;
+	size_t size;
 	void *hdr;
 	int ret;
 
 	if (!genl_has_listeners(&hungtask_nl_family, &init_net, 0))
 		return;
-	skb = genlmsg_new(HUNGTASK_EVENT_SIZE, GFP_ATOMIC);
-	if (!skb)
+	size = hungtask_incident_size(inc, false);
+	if (nlmsg_total_size(genlmsg_total_size(size)) > HUNGTASK_NL_EVENT_MAX) {
+		reduced = true;
+		size = hungtask_incident_size(inc, true);
+		atomic64_inc(&hungtask_events_reduced);
+	}
+	w.skb = genlmsg_new(size, GFP_NOWAIT | __GFP_NOWARN);
+	if (!w.skb)
 		goto err_count;
-	hdr = genlmsg_put(skb, 0, 0, &hungtask_nl_family, 0, HUNGTASK_CMD_EVENT);
-	if (!hdr || hungtask_fill_incident(skb, inc)) {
-		nlmsg_free(skb);
+	hdr = genlmsg_put(w.skb, 0, 0, &hungtask_nl_family, 0, HUNGTASK_CMD_EVENT);
+	if (!hdr || hungtask_fill_incident(&w, inc, reduced)) {
+		nlmsg_free(w.skb);
 		goto err_count;
 	}
-	genlmsg_end(skb, hdr);
-	ret = genlmsg_multicast(&hungtask_nl_family, skb, 0, 0, GFP_ATOMIC);
+	genlmsg_end(w.skb, hdr);
+	ret = genlmsg_multicast(&hungtask_nl_family, w.skb, 0, 0, GFP_NOWAIT | __GFP_NOWARN);
 	if (ret && ret != -ESRCH)
 		goto err_count;
 	return;
@@ -314,19 +404,40 @@ err_count:
 	atomic64_inc(&hungtask_listeners_failed);
 }
 
-/* Dump of the ring from a sequence number: cb->args[0] is the next seq to send. */
-static int hungtask_nl_incident_dump(struct sk_buff *skb, struct netlink_callback *cb)
+/*
+ * Dump of the ring from a sequence number. cb->args[0] is the next seq to
+ * send. .start sizes every skb of the dump for the largest incident it will
+ * return (cb->min_dump_alloc; NLMSG_GOODSIZE would not hold a large one), so
+ * every incident present when the dump starts fits an skb of its own.
+ */
+static int hungtask_nl_incident_dump_start(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = hungtask_dump_attrs(cb);
 	struct hungtask_incident *inc;
-	u64 next = cb->args[0];
-	int ret = 0;
+	size_t largest = 0;
+	u64 next;
 
-	if (!cb->args[1]) {
-		next = attrs[HUNGTASK_A_INCIDENT_FROM_SEQ] ?
-			       nla_get_u64(attrs[HUNGTASK_A_INCIDENT_FROM_SEQ]) : 0;
-		cb->args[1] = 1;
+	next = attrs[HUNGTASK_A_INCIDENT_FROM_SEQ] ?
+		       nla_get_u64(attrs[HUNGTASK_A_INCIDENT_FROM_SEQ]) : 0;
+	cb->args[0] = next;
+	inc = kmalloc(sizeof(*inc), GFP_KERNEL);
+	if (!inc)
+		return -ENOMEM;
+	while (!hungtask_ring_get_from(next, inc)) {
+		largest = max(largest, hungtask_incident_size(inc, false));
+		next = inc->seq + 1;
 	}
+	kfree(inc);
+	cb->min_dump_alloc = nlmsg_total_size(genlmsg_total_size(largest));
+	return 0;
+}
+
+static int hungtask_nl_incident_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct hungtask_nlw w = { .skb = skb };
+	struct hungtask_incident *inc;
+	u64 next = cb->args[0];
+
 	inc = kmalloc(sizeof(*inc), GFP_KERNEL);
 	if (!inc)
 		return -ENOMEM;
@@ -339,11 +450,17 @@ static int hungtask_nl_incident_dump(struct sk_buff *skb, struct netlink_callbac
 		if (!hdr)
 			break;
 		genl_dump_check_consistent(cb, hdr);
-		if (hungtask_fill_incident(skb, inc)) {
+		if (hungtask_fill_incident(&w, inc, false)) {
 			genlmsg_cancel(skb, hdr);
-			/* Not even one incident fits an empty skb: give up on it. */
+			/*
+			 * Not even an empty skb holds it: it was stored after
+			 * .start sized the dump. Never fail on it (every retry
+			 * would fail the same way): end the dump flagged
+			 * interrupted (NLM_F_DUMP_INTR on NLMSG_DONE), so the
+			 * reader runs it again and .start sizes that one for it.
+			 */
 			if (!skb->len)
-				ret = -EMSGSIZE;
+				cb->prev_seq = cb->seq + 1 ?: 1;
 			break;
 		}
 		genlmsg_end(skb, hdr);
@@ -351,7 +468,7 @@ static int hungtask_nl_incident_dump(struct sk_buff *skb, struct netlink_callbac
 	}
 	cb->args[0] = next;
 	kfree(inc);
-	return ret ?: skb->len;
+	return skb->len;
 }
 
 static int hungtask_nl_ack(struct sk_buff *skb, struct genl_info *info)
@@ -413,7 +530,11 @@ static int hungtask_fill_status(struct sk_buff *msg)
 	       nla_put_u32(msg, HUNGTASK_A_STATUS_RING_FILL, c.ring_fill) ||
 	       nla_put_u32(msg, HUNGTASK_A_STATUS_RING_SIZE, c.ring_size) ||
 	       nla_put_u64_64bit(msg, HUNGTASK_A_STATUS_LISTENERS_FAILED,
-				 atomic64_read(&hungtask_listeners_failed), HUNGTASK_A_STATUS_PAD) ?
+				 atomic64_read(&hungtask_listeners_failed), HUNGTASK_A_STATUS_PAD) ||
+	       nla_put_u64_64bit(msg, HUNGTASK_A_STATUS_INSTANCE_ID, hungtask_instance_id,
+				 HUNGTASK_A_STATUS_PAD) ||
+	       nla_put_u64_64bit(msg, HUNGTASK_A_STATUS_EVENTS_REDUCED,
+				 atomic64_read(&hungtask_events_reduced), HUNGTASK_A_STATUS_PAD) ?
 		       -EMSGSIZE : 0;
 }
 
@@ -482,6 +603,7 @@ static const struct nla_policy hungtask_none_policy[2] = {
 static const struct genl_ops hungtask_nl_ops[] = {
 	{
 		.cmd = HUNGTASK_CMD_INCIDENT_GET,
+		.start = hungtask_nl_incident_dump_start,
 		.dumpit = hungtask_nl_incident_dump,
 		.policy = hungtask_dump_policy,
 		.maxattr = ARRAY_SIZE(hungtask_dump_policy) - 1,

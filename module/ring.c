@@ -14,6 +14,7 @@
 #include <linux/hash.h>
 #include <linux/log2.h>
 #include <linux/module.h>
+#include <linux/random.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -69,6 +70,23 @@ static unsigned int hungtask_generation;	/* bumped on every change of the slots 
 static struct hungtask_counters hungtask_ctr;
 
 char hungtask_boot_id[37] = "unknown";
+
+/*
+ * Chosen at load, never 0: seq restarts at 1 when the module is loaded again
+ * in the same boot, and readers tell the two sequence spaces apart by it.
+ */
+u64 hungtask_instance_id __read_mostly;
+
+/* Test-only fault knobs (writable by root at run time; see the modinfo text). */
+static bool fault_ring_full;
+module_param(fault_ring_full, bool, 0600);
+HUNGTASK_FAULT_PARM_DESC(fault_ring_full,
+		 "store no incident, as if the ring were full of unacked ones");
+
+static bool fault_fill_max;
+module_param(fault_fill_max, bool, 0600);
+HUNGTASK_FAULT_PARM_DESC(fault_fill_max,
+		 "the next incident stored is blown up to the largest the encoding allows (every hop a CPU hop with the victim's stack, full runqueues, every string at its limit); cleared once used");
 
 static void hungtask_read_boot_id(void)
 {
@@ -144,6 +162,9 @@ int hungtask_ring_init(void)
 	}
 	hungtask_ctr.ring_size = ring_slots;
 	hungtask_read_boot_id();
+	do {
+		hungtask_instance_id = get_random_u64();
+	} while (!hungtask_instance_id);
 	return 0;
 }
 
@@ -277,6 +298,58 @@ enum hungtask_episode_verdict hungtask_ring_episode(pid_t pid, unsigned long swi
 	return v;
 }
 
+static void hungtask_fill_str(char *dst, size_t size, char c)
+{
+	memset(dst, c, size - 1);
+	dst[size - 1] = '\0';
+}
+
+/*
+ * fault_fill_max: make @inc the largest incident the encoding can carry, so
+ * that a test sends it through the event and the dump paths. Frames and
+ * kthread functions are copies of the victim's own (real) frames; counts and
+ * strings are at their limits. The victim's identity and stack stay real.
+ */
+static void hungtask_fault_fill(struct hungtask_incident *inc)
+{
+	unsigned long frame = inc->victim_stack.nr ? inc->victim_stack.frames[0] : _RET_IP_;
+	unsigned int i, r;
+
+	for (i = inc->victim_stack.nr; i < HUNGTASK_MAX_FRAMES; i++)
+		inc->victim_stack.frames[i] = frame;
+	inc->victim_stack.nr = HUNGTASK_MAX_FRAMES;
+	if (inc->syscall_nr < 0)
+		inc->syscall_nr = 0;
+	hungtask_fill_str(inc->path, sizeof(inc->path), 'p');
+	hungtask_fill_str(inc->cgroup, sizeof(inc->cgroup), 'c');
+	hungtask_fill_str(inc->host.oot_modules, sizeof(inc->host.oot_modules), 'm');
+	hungtask_fill_str(inc->host.release, sizeof(inc->host.release), 'r');
+	inc->victim.threadfn = frame;
+	for (i = 0; i < HUNGTASK_MAX_HOPS; i++) {
+		struct hungtask_hop *hop = &inc->hops[i];
+		struct hungtask_hop_cpu *c = &hop->cpu;
+
+		memset(hop, 0, sizeof(*hop));
+		hop->kind = HUNGTASK_HOP_KIND_CPU;
+		hungtask_fill_str(hop->reason, sizeof(hop->reason), 'n');
+		c->cpu = i;
+		c->have_hog = true;
+		c->hog = inc->victim;
+		c->hog_stack = inc->victim_stack;
+		c->hog_stack_note = "fault_fill_max: a test-only incident";
+		c->hog_source = "walk";
+		c->nr_runq = HUNGTASK_MAX_RUNQ;
+		c->runq_total = HUNGTASK_MAX_RUNQ;
+		c->runq_walked = HUNGTASK_MAX_RUNQ;
+		for (r = 0; r < HUNGTASK_MAX_RUNQ; r++) {
+			c->runq[r].pid = inc->victim.pid;
+			hungtask_fill_str(c->runq[r].comm, sizeof(c->runq[r].comm), 'q');
+			c->runq[r].state = 'R';
+		}
+	}
+	inc->nr_hops = HUNGTASK_MAX_HOPS;
+}
+
 /**
  * hungtask_ring_commit() - give @inc a sequence number and store it.
  * @inc: the captured incident; copied, the caller keeps ownership.
@@ -296,13 +369,18 @@ int hungtask_ring_commit(struct hungtask_incident *inc)
 	unsigned int i;
 	int ret = 0;
 
+	if (READ_ONCE(fault_fill_max)) {
+		WRITE_ONCE(fault_fill_max, false);
+		hungtask_fault_fill(inc);
+	}
 	spin_lock_irqsave(&hungtask_ring_lock, flags);
 	inc->seq = hungtask_next_seq++;
+	inc->instance_id = hungtask_instance_id;
 	e = hungtask_episode_find(inc->victim.pid);
 	if (e && e->switch_count == inc->switch_count)
 		e->seq = inc->seq;
 
-	for (i = 0; i < ring_slots; i++) {
+	for (i = 0; i < ring_slots && !READ_ONCE(fault_ring_full); i++) {
 		struct hungtask_slot *s = &hungtask_slots[i];
 
 		if (!s->used) {

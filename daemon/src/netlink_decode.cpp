@@ -473,9 +473,8 @@ Victim decode_victim(const Nest& top, const Nest& task) {
     return v;
 }
 
-}  // namespace
-
-Result<Incident> decode_incident_message(std::span<const uint8_t> genl_payload) {
+// The genl header checks shared by both decoders; nullopt when they pass.
+std::optional<Error> check_genl_header(std::span<const uint8_t> genl_payload) {
     if (genl_payload.size() < kGenlHdrLen)
         return Error{"message of " + std::to_string(genl_payload.size()) +
                          " bytes is shorter than a genlmsghdr",
@@ -492,6 +491,49 @@ Result<Incident> decode_incident_message(std::span<const uint8_t> genl_payload) 
         return Error{"protocol version " + std::to_string(version) + " is newer than " +
                          std::to_string(HUNGTASK_FAMILY_VERSION),
                      "genlmsghdr.version"};
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::string instance_id_text(uint64_t id) {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016" PRIx64, id);
+    return buf;
+}
+
+Result<IncidentHeader> decode_incident_header(std::span<const uint8_t> genl_payload) {
+    if (auto e = check_genl_header(genl_payload))
+        return *e;
+    Reader r;
+    Nest top(r, genl_payload.subspan(kGenlHdrLen), "");
+    IncidentHeader h;
+    h.cmd = genl_payload[0];
+    auto seq = top.u64(HUNGTASK_A_INCIDENT_SEQ, "seq");
+    auto boot = top.str(HUNGTASK_A_INCIDENT_BOOT_ID, "boot-id");
+    auto instance = top.u64(HUNGTASK_A_INCIDENT_INSTANCE_ID, "instance-id");
+    auto reduced = top.flag(HUNGTASK_A_INCIDENT_REDUCED, "reduced");
+    if (!r.error()) {
+        if (!seq)
+            top.missing("seq");
+        else if (*seq == 0)
+            top.invalid("seq", "must be at least 1");
+        else if (!boot)
+            top.missing("boot-id");
+    }
+    if (r.error())
+        return *r.error();
+    h.seq = *seq;
+    h.boot_id = *boot;
+    h.instance_id = instance.value_or(0);
+    h.reduced = reduced.value_or(false);
+    return h;
+}
+
+Result<Incident> decode_incident_message(std::span<const uint8_t> genl_payload) {
+    if (auto e = check_genl_header(genl_payload))
+        return *e;
+    uint8_t version = genl_payload[1];
 
     Reader r;
     Nest top(r, genl_payload.subspan(kGenlHdrLen), "");
@@ -505,9 +547,12 @@ Result<Incident> decode_incident_message(std::span<const uint8_t> genl_payload) 
     auto trigger = top.u32(HUNGTASK_A_INCIDENT_TRIGGER, "trigger");
     auto victim = top.nest(HUNGTASK_A_INCIDENT_VICTIM, "victim");
     auto host = top.nest(HUNGTASK_A_INCIDENT_HOST, "host");
+    auto instance = top.u64(HUNGTASK_A_INCIDENT_INSTANCE_ID, "instance-id");
     // What every incident the module sends carries; a message without it was cut.
     if (!r.error()) {
-        if (!seq)
+        if (top.flag(HUNGTASK_A_INCIDENT_REDUCED, "reduced").value_or(false))
+            top.invalid("reduced", "a reduced event carries no chain: fetch it by dump");
+        else if (!seq)
             top.missing("seq");
         else if (*seq == 0)
             top.invalid("seq", "must be at least 1");
@@ -559,6 +604,8 @@ Result<Incident> decode_incident_message(std::span<const uint8_t> genl_payload) 
          top.flag(HUNGTASK_A_INCIDENT_WALK_TRUNCATED, "walk-truncated").value_or(false)}};
     if (auto note = non_empty(top.str(HUNGTASK_A_INCIDENT_STACK_NOTE, "stack-note")))
         in.capture["stack_note"] = *note;
+    if (instance)
+        in.capture["instance_id"] = instance_id_text(*instance);
 
     in.victims = {decode_victim(top, *victim)};
     for (const Nest& h : top.nests(HUNGTASK_A_INCIDENT_HOP, "hop"))

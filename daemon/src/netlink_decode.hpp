@@ -26,7 +26,23 @@
 
 namespace hungtask {
 
-// Decodes an EVENT or INCIDENT_GET message; any other genl cmd is an error.
+// Decodes an EVENT or INCIDENT_GET message; any other genl cmd is an error, and so is a
+// reduced event (it carries no chain: read its header and fetch it by dump).  The module
+// instance id, when sent, is capture.instance_id (16 hex digits).
 Result<Incident> decode_incident_message(std::span<const uint8_t> genl_payload);
+
+// What places an incident message in the module's sequence (proto/README.md, reader
+// contract), without decoding the rest.  A reduced event carries little more than this.
+struct IncidentHeader {
+    uint8_t cmd = 0;
+    uint64_t seq = 0;
+    std::string boot_id;
+    uint64_t instance_id = 0;  // 0: not sent (a module older than instance ids)
+    bool reduced = false;      // an event too large to send whole: fetch it by dump
+};
+Result<IncidentHeader> decode_incident_header(std::span<const uint8_t> genl_payload);
+
+// An instance id as the daemon prints and stores it: 16 lower-case hex digits.
+std::string instance_id_text(uint64_t id);
 
 }  // namespace hungtask

@@ -34,6 +34,30 @@ struct MsgFree {
 
 }  // namespace
 
+bool ModuleCursor::on_status(const std::string& boot_id, uint64_t instance_id, uint64_t last_seq) {
+    // A ring that went back without a new instance id: a module older than instance ids
+    // was reloaded; treat it as a new space too.
+    if (same_space(boot_id, instance_id) && last_seq >= last_seen_)
+        return false;
+    bool was_known = known_;
+    known_ = true;
+    boot_id_ = boot_id;
+    instance_id_ = instance_id;
+    last_seen_ = 0;
+    return was_known;
+}
+
+ModuleCursor::EventAction ModuleCursor::on_event(const std::string& boot_id, uint64_t instance_id,
+                                                 uint64_t seq, bool reduced) const {
+    if (!same_space(boot_id, instance_id))
+        return EventAction::dump;  // the status that sync() reads places it
+    if (seq <= last_seen_)
+        return EventAction::ignore;
+    if (reduced || seq > last_seen_ + 1)
+        return EventAction::dump;
+    return EventAction::deliver;
+}
+
 NetlinkSource::NetlinkSource(std::ostream& log, Options opts) : log_(&log), opts_(opts) {}
 
 NetlinkSource::~NetlinkSource() {
@@ -161,6 +185,8 @@ Result<ModuleStatus> NetlinkSource::get_status() {
             c->st.dropped_full = u64(HUNGTASK_A_STATUS_DROPPED_FULL);
             c->st.dropped_busy = u64(HUNGTASK_A_STATUS_DROPPED_BUSY);
             c->st.listeners_failed = u64(HUNGTASK_A_STATUS_LISTENERS_FAILED);
+            c->st.instance_id = u64(HUNGTASK_A_STATUS_INSTANCE_ID);
+            c->st.events_reduced = u64(HUNGTASK_A_STATUS_EVENTS_REDUCED);
             c->st.ring_fill = u32(HUNGTASK_A_STATUS_RING_FILL);
             c->st.ring_size = u32(HUNGTASK_A_STATUS_RING_SIZE);
             c->got = true;
@@ -200,9 +226,8 @@ void NetlinkSource::deliver(const Incident& in, const Sink& sink, bool ack_now,
         need_sync_ = true;  // still in the ring: fetched again on the next sync
         return;
     }
-    if (in.seq > last_seen_)
-        last_seen_ = in.seq;
-    std::string boot = in.boot_id.value_or(boot_id_);
+    cursor_.delivered(in.seq);
+    std::string boot = in.boot_id.value_or(cursor_.boot_id());
     if (ack_now) {
         if (auto s = ack(in.seq, boot); !s)
             *log_ << "hungtaskd: warning: the module refused an ack: " << s.error().to_string()
@@ -258,22 +283,44 @@ int NetlinkSource::handle_event(nl_msg* msg) {
     }
     if (family_ <= 0 || nlh->nlmsg_type != family_)
         return NL_SKIP;
-    auto decoded = decode(nlh, "event");
-    if (!decoded)
+    auto bytes = std::span<const uint8_t>(static_cast<const uint8_t*>(nlmsg_data(nlh)),
+                                          size_t(nlmsg_datalen(nlh)));
+    auto head = decode_incident_header(bytes);
+    if (!head) {
+        ctr_.malformed++;
+        *log_ << "hungtaskd: error: malformed event skipped: " << head.error().to_string()
+              << "\n";
+        need_sync_ = true;  // the dump brings it back if the module has it
         return NL_SKIP;
-    ctr_.events++;
-    const Incident& in = *decoded;
-    if (need_sync_ || (in.seq > last_seen_ + 1)) {
-        // Out of sequence: the dump fetches this one and the ones before it, in order.
-        if (!need_sync_) {
-            ctr_.gaps++;
-            *log_ << "hungtaskd: event seq " << in.seq << " after " << last_seen_
-                  << ": fetching the missed incidents by dump\n";
-        }
-        need_sync_ = true;
-        return NL_OK;
     }
-    deliver(in, *pump_sink_, true, nullptr);
+    ctr_.events++;
+    if (need_sync_)
+        return NL_OK;  // the pending dump covers it
+    switch (cursor_.on_event(head->boot_id, head->instance_id, head->seq, head->reduced)) {
+        case ModuleCursor::EventAction::ignore:
+            return NL_OK;
+        case ModuleCursor::EventAction::dump:
+            // Out of sequence or reduced: the dump fetches it and any before it, in order.
+            if (head->reduced)
+                ctr_.reduced++;
+            else if (cursor_.known() && head->boot_id == cursor_.boot_id() &&
+                     head->instance_id == cursor_.instance_id())
+                ctr_.gaps++;
+            *log_ << "hungtaskd: event seq " << head->seq
+                  << (head->reduced ? " is reduced (too large for an event)"
+                                    : " is out of sequence")
+                  << " after " << cursor_.last_seen() << ": fetching it by dump\n";
+            need_sync_ = true;
+            return NL_OK;
+        case ModuleCursor::EventAction::deliver:
+            break;
+    }
+    auto decoded = decode(nlh, "event");
+    if (!decoded) {
+        need_sync_ = true;
+        return NL_SKIP;
+    }
+    deliver(*decoded, *pump_sink_, true, nullptr);
     return NL_OK;
 }
 
@@ -335,12 +382,13 @@ Status NetlinkSource::dump_from(uint64_t from, const Sink& sink) {
             &ctx);
         err = nl_recvmsgs(rq_, cb.get());
         if (err == -NLE_DUMP_INTR) {
-            // The ring changed under the dump: run it again (stored ones are unchanged).
-            from = last_seen_ + 1;
+            // The ring changed under the dump (or an incident stored after it began was
+            // larger than its buffers): run it again (stored ones are unchanged).
+            from = cursor_.last_seen() + 1;
             continue;
         }
         for (uint64_t seq : ctx.acks)
-            if (auto s = ack(seq, boot_id_); !s)
+            if (auto s = ack(seq, cursor_.boot_id()); !s)
                 *log_ << "hungtaskd: warning: the module refused an ack: "
                       << s.error().to_string() << "\n";
         ctx.acks.clear();
@@ -372,13 +420,12 @@ Status NetlinkSource::sync(const Sink& sink) {
         return st.error();
     }
     const ModuleStatus& s = *st;
-    if (s.boot_id != boot_id_ || s.last_seq < last_seen_) {
+    uint64_t old_instance = cursor_.instance_id();
+    if (cursor_.on_status(s.boot_id, s.instance_id, s.last_seq)) {
         // A new module instance (reloaded): its ring and its seqs start over.
-        if (!boot_id_.empty())
-            *log_ << "hungtaskd: module ring restarted (seq " << s.last_seq << " < " << last_seen_
-                  << "); reading it from the start\n";
-        last_seen_ = 0;
-        boot_id_ = s.boot_id;
+        *log_ << "hungtaskd: new module instance " << instance_id_text(s.instance_id)
+              << " (was " << instance_id_text(old_instance) << "), last seq " << s.last_seq
+              << ": reading its ring from the start\n";
     }
     if (status_) {
         if (s.dropped_full > status_->dropped_full)
@@ -399,8 +446,8 @@ Status NetlinkSource::sync(const Sink& sink) {
     }
     status_ = s;
     need_sync_ = false;
-    if (s.last_seq > last_seen_) {
-        if (auto d = dump_from(last_seen_ + 1, sink); !d) {
+    if (s.last_seq > cursor_.last_seen()) {
+        if (auto d = dump_from(cursor_.last_seen() + 1, sink); !d) {
             need_sync_ = true;
             return d;
         }

@@ -35,6 +35,8 @@ namespace hungtask {
 
 struct ModuleStatus {
     std::string boot_id;
+    uint64_t instance_id = 0;  // 0: a module older than instance ids
+    uint64_t events_reduced = 0;
     uint64_t first_seq = 0;
     uint64_t last_seq = 0;
     uint64_t captured = 0;
@@ -52,9 +54,48 @@ struct NetlinkCounters {
     uint64_t acked = 0;         // acks the module accepted
     uint64_t overruns = 0;      // ENOBUFS on the event socket
     uint64_t gaps = 0;          // events out of sequence
+    uint64_t reduced = 0;       // reduced events (too large), fetched by dump
     uint64_t malformed = 0;     // messages that failed to decode (logged)
     uint64_t not_durable = 0;   // incidents the sink could not store (left unacked)
     uint64_t module_loads = 0;  // family appeared (at start or later)
+};
+
+// Where the daemon is in the module's sequence: the pure part of the reader contract
+// (proto/README.md), tested without sockets.  One sequence space is one (boot id, module
+// instance id): seq restarts at 1 when the module is loaded again in the same boot, and
+// only the instance id tells that reload from a gap.
+class ModuleCursor {
+  public:
+    enum class EventAction {
+        deliver,  // the next seq of the current space: store it now
+        dump,     // a gap, a reduced event or another space: fetch by dump (sync)
+        ignore,   // already handled (a dump and the events overlap)
+    };
+
+    // A status-get reply.  Returns true when it starts a new sequence space (another
+    // boot id or module instance, or a ring that went back): last_seen() is then 0.
+    bool on_status(const std::string& boot_id, uint64_t instance_id, uint64_t last_seq);
+    EventAction on_event(const std::string& boot_id, uint64_t instance_id, uint64_t seq,
+                         bool reduced) const;
+    // An incident of the current space was stored durably.
+    void delivered(uint64_t seq) {
+        if (seq > last_seen_)
+            last_seen_ = seq;
+    }
+    uint64_t last_seen() const { return last_seen_; }
+    const std::string& boot_id() const { return boot_id_; }
+    uint64_t instance_id() const { return instance_id_; }
+    bool known() const { return known_; }
+
+  private:
+    bool same_space(const std::string& boot_id, uint64_t instance_id) const {
+        return known_ && boot_id == boot_id_ && instance_id == instance_id_;
+    }
+
+    bool known_ = false;
+    std::string boot_id_;
+    uint64_t instance_id_ = 0;
+    uint64_t last_seen_ = 0;  // highest seq of the current space handled
 };
 
 class NetlinkSource {
@@ -114,8 +155,7 @@ class NetlinkSource {
     bool family_changed_ = false;
     bool logged_absent_ = false;
     bool permission_denied_ = false;
-    uint64_t last_seen_ = 0;   // highest seq of the current module instance handled
-    std::string boot_id_;      // the module's boot id
+    ModuleCursor cursor_;
     std::optional<ModuleStatus> status_;
     const Sink* pump_sink_ = nullptr;
     NetlinkCounters ctr_;

@@ -540,7 +540,7 @@ struct status {
 	uint32_t version;
 	char boot_id[64];
 	uint64_t first_seq, last_seq, captured, coalesced, dropped_full, dropped_busy,
-		listeners_failed;
+		listeners_failed, instance_id, events_reduced;
 	uint32_t ring_fill, ring_size;
 	int replies;
 };
@@ -572,6 +572,8 @@ static void status_cb(const struct nlmsghdr *nlh, void *ctx)
 	U64(HUNGTASK_A_STATUS_DROPPED_FULL, dropped_full);
 	U64(HUNGTASK_A_STATUS_DROPPED_BUSY, dropped_busy);
 	U64(HUNGTASK_A_STATUS_LISTENERS_FAILED, listeners_failed);
+	U64(HUNGTASK_A_STATUS_INSTANCE_ID, instance_id);
+	U64(HUNGTASK_A_STATUS_EVENTS_REDUCED, events_reduced);
 	U32(HUNGTASK_A_STATUS_RING_FILL, ring_fill);
 	U32(HUNGTASK_A_STATUS_RING_SIZE, ring_size);
 #undef U64
@@ -658,7 +660,9 @@ struct incident {
 	uint8_t cmd;
 	bool malformed;		/* bad attribute stream or payload size */
 	bool has_seq, has_boot_id, has_detected, has_trigger, has_victim, has_host;
-	uint64_t seq, detected_ns;
+	bool has_instance, reduced;
+	uint64_t seq, detected_ns, instance_id;
+	uint32_t len;		/* nlmsg_len of the message */
 	char boot_id[64];
 	uint32_t trigger;
 	uint32_t pid;
@@ -730,6 +734,15 @@ static void parse_incident(const struct nlmsghdr *nlh, struct incident *in)
 	in->has_detected = get_u64(tb[HUNGTASK_A_INCIDENT_DETECTED_NS], &in->detected_ns);
 	in->has_trigger = get_u32(tb[HUNGTASK_A_INCIDENT_TRIGGER], &in->trigger);
 	in->has_host = tb[HUNGTASK_A_INCIDENT_HOST] != NULL;
+	in->len = nlh->nlmsg_len;
+	in->has_instance = get_u64(tb[HUNGTASK_A_INCIDENT_INSTANCE_ID], &in->instance_id);
+	if (tb[HUNGTASK_A_INCIDENT_REDUCED]) {
+		uint8_t r = 0;
+
+		if (!get_u8(tb[HUNGTASK_A_INCIDENT_REDUCED], &r))
+			in->malformed = true;
+		in->reduced = r == 1;
+	}
 	if ((tb[HUNGTASK_A_INCIDENT_SEQ] && !in->has_seq) ||
 	    (tb[HUNGTASK_A_INCIDENT_BOOT_ID] && !in->has_boot_id) ||
 	    (tb[HUNGTASK_A_INCIDENT_DETECTED_NS] && !in->has_detected) ||
@@ -1007,8 +1020,11 @@ TEST_F(hungtask, status_reports_version_and_boot_id)
 	ASSERT_TRUE(st.has[HUNGTASK_A_STATUS_BOOT_ID]);
 	EXPECT_EQ((size_t)HUNGTASK_BOOT_ID_LEN, strlen(st.boot_id));
 	EXPECT_STREQ(self->boot_id, st.boot_id);
-	for (i = HUNGTASK_A_STATUS_FIRST_SEQ; i <= HUNGTASK_A_STATUS_LISTENERS_FAILED; i++)
+	for (i = HUNGTASK_A_STATUS_FIRST_SEQ; i <= HUNGTASK_A_STATUS_EVENTS_REDUCED; i++)
 		EXPECT_TRUE(st.has[i]) TH_LOG("status attribute %d missing", i);
+	/* The module instance: random at load, never 0 (a reload is visible). */
+	EXPECT_NE(0ULL, (unsigned long long)st.instance_id);
+	TH_LOG("instance id %016llx", (unsigned long long)st.instance_id);
 	EXPECT_LT(0U, st.ring_size);
 	EXPECT_LE(st.ring_fill, st.ring_size);
 	EXPECT_LE(st.first_seq, st.last_seq);
@@ -1098,6 +1114,10 @@ TEST_F_TIMEOUT(hungtask, event_arrives_for_the_seed, EVENT_WAIT_S + 30)
 	EXPECT_LT(st.last_seq, seed.seq);
 	ASSERT_TRUE(seed.has_boot_id);
 	ASSERT_STREQ(self->boot_id, seed.boot_id);
+	EXPECT_TRUE(seed.has_instance);
+	EXPECT_EQ(st.instance_id, seed.instance_id);
+	EXPECT_FALSE(seed.reduced);
+	TH_LOG("seed event: %u bytes", seed.len);
 	EXPECT_TRUE(seed.has_detected);
 	EXPECT_TRUE(seed.has_host);
 	ASSERT_TRUE(seed.has_trigger);
@@ -1142,6 +1162,9 @@ TEST_F(hungtask, dump_from_zero)
 	for (i = 0; i < l->stored; i++) {
 		EXPECT_TRUE(l->v[i].has_boot_id);
 		EXPECT_STREQ(self->boot_id, l->v[i].boot_id);
+		EXPECT_TRUE(l->v[i].has_instance);
+		EXPECT_EQ(before.instance_id, l->v[i].instance_id);
+		EXPECT_FALSE(l->v[i].reduced);
 	}
 	/* Without from-seq: the same incidents, oldest first. */
 	err = dump_incidents(self->fd, self->fam, false, 0, &all, &ack);
@@ -1588,14 +1611,225 @@ TEST_F(hungtask, unprivileged_dump_and_ack_are_eperm)
 	EXPECT_EQ(-EPERM, r.err);
 }
 
+/* ------------------------------------------------------------------ */
+/* Test-only fault knobs and the ht_deep victim (tests/selftests/nl-scenario) */
+
+#define PARAM_DIR "/sys/module/hungtask/parameters/"
+
+static int write_param(const char *name, const char *val)
+{
+	char path[256];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* A new hung task named @comm: ht_deep sleeps @secs s in D state, 40 frames deep. */
+static int start_deep_victim(const char *comm, int secs)
+{
+	char cmd[256];
+
+	if (access("/proc/ht_deep", F_OK) && system("insmod ./ht_deep.ko"))
+		return -ENOENT;
+	snprintf(cmd, sizeof(cmd), "ht-write -n %s /proc/ht_deep %d </dev/null >/dev/null 2>&1 &",
+		 comm, secs);
+	return system(cmd) ? -EIO : 0;
+}
+
+struct event_wait {
+	const char *comm;	/* the victim to wait for */
+	bool found;
+	struct incident in;
+	int events;		/* all events seen */
+};
+
+/* Read events until one for w->comm (or, with stop_on_found false, until the deadline). */
+static void wait_events(int ev, uint16_t fam, struct event_wait *w, int64_t deadline,
+			bool stop_on_found)
+{
+	while (!(stop_on_found && w->found)) {
+		struct pollfd pfd = { .fd = ev, .events = POLLIN };
+		int64_t left = deadline - now_ms();
+		struct nlmsghdr *nlh;
+		ssize_t n;
+		int len;
+
+		if (left <= 0)
+			break;
+		if (poll(&pfd, 1, left) <= 0)
+			continue;
+		n = recv(ev, rxbuf, sizeof(rxbuf), MSG_DONTWAIT | MSG_TRUNC);
+		if (n < 0 || n > (ssize_t)sizeof(rxbuf))
+			continue;
+		len = n;
+		for (nlh = (struct nlmsghdr *)rxbuf; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
+			struct incident in;
+
+			if (nlh->nlmsg_type != fam)
+				continue;
+			parse_incident(nlh, &in);
+			w->events++;
+			if (!w->found && !strcmp(in.comm, w->comm)) {
+				w->in = in;
+				w->found = true;
+			}
+		}
+	}
+}
+
+static int set_kmsg(int fd, uint16_t fam, uint8_t on)
+{
+	struct msgbuf m;
+	struct nlmsghdr *nlh;
+
+	nlh = msg_start(&m, fam, NLM_F_ACK, HUNGTASK_CMD_CONFIG_SET, HUNGTASK_FAMILY_VERSION);
+	put_u8(nlh, HUNGTASK_A_CONFIG_KMSG_ENABLED, on);
+	return nl_transact(fd, nlh, NULL, NULL, NULL);
+}
+
+TEST_F_TIMEOUT(hungtask, no_event_for_a_dropped_incident, 90)
+{
+	struct event_wait w = { .comm = "ht-full" };
+	struct status before, st;
+	int64_t deadline;
+	int rcvbuf = 4 << 20, ev, err;
+	bool dropped = false;
+
+	/* fault_ring_full (TEST ONLY): the ring refuses every incident. */
+	ASSERT_EQ(0, access(PARAM_DIR "fault_ring_full", W_OK))
+		TH_LOG("no test-only knob fault_ring_full in " PARAM_DIR);
+	ev = nl_open();
+	ASSERT_LE(0, ev);
+	setsockopt(ev, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	ASSERT_EQ(0, join_group(ev, self->fi.events_grp));
+	STATUS_OR_FAIL(before);
+	ASSERT_EQ(0, write_param("fault_ring_full", "1"));
+	err = start_deep_victim(w.comm, 9);
+	/* Until the detector reported it and the module dropped it (bounded). */
+	deadline = now_ms() + 40000;
+	while (!err && !dropped && now_ms() < deadline) {
+		wait_events(ev, self->fam, &w, now_ms() + 500, false);
+		if (get_status(self->fd, self->fam, &st, NULL) == 0)
+			dropped = st.dropped_full > before.dropped_full;
+	}
+	/* An event would follow its capture at once: give it a little more time. */
+	wait_events(ev, self->fam, &w, now_ms() + 2000, false);
+	write_param("fault_ring_full", "0");
+	close(ev);
+	ASSERT_EQ(0, err) TH_LOG("cannot start the ht_deep victim: %s", strerror(-err));
+	ASSERT_TRUE(dropped) TH_LOG("no incident dropped within 40 s (dropped_full %llu)",
+				    (unsigned long long)before.dropped_full);
+	TH_LOG("dropped_full %llu -> %llu, %d events meanwhile",
+	       (unsigned long long)before.dropped_full, (unsigned long long)st.dropped_full,
+	       w.events);
+	/* The incident is not in the ring: no event may announce it. */
+	EXPECT_FALSE(w.found) TH_LOG("an event announced seq %llu of victim %s, which the ring "
+				     "did not store", (unsigned long long)w.in.seq, w.comm);
+	EXPECT_EQ(before.last_seq, st.last_seq);
+}
+
+TEST_F_TIMEOUT(hungtask, largest_incident_event_and_dump, 120)
+{
+	struct event_wait w = { .comm = "ht-max" };
+	struct incident_list *l = NULL;
+	struct config cfg;
+	struct status st, st2;
+	struct nl_ack ack;
+	int rcvbuf = 4 << 20, ev, err;
+
+	/* fault_fill_max (TEST ONLY): the next stored incident is the largest possible. */
+	ASSERT_EQ(0, access(PARAM_DIR "fault_fill_max", W_OK))
+		TH_LOG("no test-only knob fault_fill_max in " PARAM_DIR);
+	ASSERT_EQ(0, get_config(self->fd, self->fam, &cfg, NULL));
+	/* Its kmsg record would be hundreds of lines on the serial console. */
+	ASSERT_EQ(0, set_kmsg(self->fd, self->fam, 0));
+	ev = nl_open();
+	ASSERT_LE(0, ev);
+	setsockopt(ev, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	ASSERT_EQ(0, join_group(ev, self->fi.events_grp));
+	STATUS_OR_FAIL(st);
+	ASSERT_EQ(0, write_param("fault_fill_max", "1"));
+	err = start_deep_victim(w.comm, 9);
+	if (!err)
+		wait_events(ev, self->fam, &w, now_ms() + 40000, true);
+	write_param("fault_fill_max", "0");
+	set_kmsg(self->fd, self->fam, cfg.kmsg);
+	close(ev);
+	ASSERT_EQ(0, err) TH_LOG("cannot start the ht_deep victim: %s", strerror(-err));
+	STATUS_OR_FAIL(st2);
+	TH_LOG("status: last seq %llu, events-reduced %llu -> %llu, listeners-failed %llu -> %llu",
+	       (unsigned long long)st2.last_seq, (unsigned long long)st.events_reduced,
+	       (unsigned long long)st2.events_reduced, (unsigned long long)st.listeners_failed,
+	       (unsigned long long)st2.listeners_failed);
+
+	/* The event path: an event, reduced since the whole incident is too large. */
+	EXPECT_TRUE(w.found) TH_LOG("no event for %s within 40 s (%d other events)", w.comm,
+				    w.events);
+	if (w.found) {
+		TH_LOG("event seq %llu: %u bytes, reduced %d, %d hops",
+		       (unsigned long long)w.in.seq, w.in.len, w.in.reduced, w.in.hops);
+		EXPECT_FALSE(w.in.malformed);
+		EXPECT_TRUE(w.in.reduced);
+		EXPECT_TRUE(w.in.has_instance);
+		EXPECT_EQ(st.instance_id, w.in.instance_id);
+	} else {
+		/* Without an event, the dump part still runs on the newest incident. */
+		w.in.seq = st2.last_seq;
+	}
+	EXPECT_LT(st.events_reduced, st2.events_reduced);
+
+	/* The dump path: the whole incident, in one message far above NLMSG_GOODSIZE. */
+	err = dump_incidents(self->fd, self->fam, true, w.in.seq, &l, &ack);
+	ASSERT_EQ(0, err) TH_LOG("dump from %llu: %s (extack '%s')", (unsigned long long)w.in.seq,
+				 strerror(-err), ack.msg);
+	ASSERT_LE(1, l->n);
+	EXPECT_EQ(w.in.seq, l->v[0].seq);
+	TH_LOG("dumped seq %llu: %u bytes, %d hops, %d victim frames (%d symbolized)",
+	       (unsigned long long)l->v[0].seq, l->v[0].len, l->v[0].hops, l->v[0].frames,
+	       l->v[0].frames_sym);
+	EXPECT_FALSE(l->v[0].malformed);
+	EXPECT_FALSE(l->v[0].reduced);
+	EXPECT_STREQ(w.comm, l->v[0].comm);
+	EXPECT_EQ(8, l->v[0].hops);
+	EXPECT_EQ(0, l->v[0].hops_bad_kind);
+	EXPECT_EQ(32, l->v[0].frames);
+	EXPECT_EQ(32, l->v[0].frames_sym);
+	/* More than netlink_dump() allocates unless told (max_recvmsg_len <= 32 KiB). */
+	EXPECT_LT(32768U, l->v[0].len);
+	free(l);
+
+	/* Dumps from the start go through it: nothing after it is ever blocked. */
+	err = dump_incidents(self->fd, self->fam, true, 0, &l, &ack);
+	EXPECT_EQ(0, err) TH_LOG("dump from 0: %s (extack '%s')", strerror(-err), ack.msg);
+	if (!err) {
+		EXPECT_EQ(0, l->malformed);
+		EXPECT_TRUE(l->increasing);
+		EXPECT_LE(w.in.seq, l->last);
+	}
+	free(l);
+	/* Ack it, as the daemon does: the ring must never be stuck on it. */
+	err = send_ack(self->fd, self->fam, true, w.in.seq, self->boot_id, &ack);
+	EXPECT_EQ(0, err) TH_LOG("ack %llu: %s", (unsigned long long)w.in.seq, strerror(-err));
+}
+
 TEST_F_TIMEOUT(hungtask, unload_while_subscribed, 90)
 {
 	struct family_info fi;
 	struct status st;
 	char cmd[512];
 	int ev, err, rc, drained = 0;
+	uint64_t old_instance;
 	int64_t t0;
 
+	STATUS_OR_FAIL(st);
+	old_instance = st.instance_id;
 	ev = nl_open();
 	ASSERT_LE(0, ev);
 	ASSERT_EQ(0, join_group(ev, self->fi.events_grp));
@@ -1640,6 +1874,11 @@ TEST_F_TIMEOUT(hungtask, unload_while_subscribed, 90)
 	err = get_status(self->fd, fi.id, &st, NULL);
 	ASSERT_EQ(0, err);
 	EXPECT_STREQ(self->boot_id, st.boot_id);
+	/* Same boot id, seq from 1 again: only the instance id tells them apart. */
+	EXPECT_NE(0ULL, (unsigned long long)st.instance_id);
+	EXPECT_NE(old_instance, st.instance_id)
+		TH_LOG("instance id %016llx before and after the reload",
+		       (unsigned long long)old_instance);
 	/* The old socket subscribes again to the new group. */
 	EXPECT_EQ(0, join_group(ev, fi.events_grp));
 	close(ev);

@@ -330,6 +330,58 @@ TEST(NetlinkDecode, UnknownAttributesAreIgnored) {
     EXPECT_EQ(*r2, *plain);
 }
 
+TEST(NetlinkDecode, TheModuleInstanceIdIsKeptInTheCaptureBlock) {
+    auto r = decode_incident_message(
+        minimal([](Msg& t) { t.u64(HUNGTASK_A_INCIDENT_INSTANCE_ID, 0x00ab0000cdef0012); })
+            .bytes());
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    EXPECT_EQ(r->capture["instance_id"], "00ab0000cdef0012");
+    // A module older than instance ids: no key at all (not a made-up value).
+    auto old = decode_incident_message(minimal().bytes());
+    ASSERT_TRUE(old.ok());
+    EXPECT_FALSE(old->capture.contains("instance_id"));
+    EXPECT_EQ(instance_id_text(0x1f), "000000000000001f");
+}
+
+// A reduced event (too large to send whole) carries no chain: the header places it,
+// the full decoder refuses it, and the reader fetches it by dump.
+TEST(NetlinkDecode, AReducedEventHasAHeaderButIsNoIncident) {
+    Msg m;
+    m.u64(HUNGTASK_A_INCIDENT_SEQ, 7)
+        .str(HUNGTASK_A_INCIDENT_BOOT_ID, "0123abcd-1111-2222-3333-444455556666")
+        .u64(HUNGTASK_A_INCIDENT_INSTANCE_ID, 0x1234)
+        .u32(HUNGTASK_A_INCIDENT_TRIGGER, HUNGTASK_TRIGGER_HUNG_TASK)
+        .begin(HUNGTASK_A_INCIDENT_VICTIM)
+        .u32(HUNGTASK_A_TASK_PID, 42)
+        .str(HUNGTASK_A_TASK_COMM, "ht-max")
+        .end()
+        .u8(HUNGTASK_A_INCIDENT_REDUCED, 1);
+    auto h = decode_incident_header(m.bytes());
+    ASSERT_TRUE(h.ok()) << h.error().to_string();
+    EXPECT_EQ(h->cmd, HUNGTASK_CMD_EVENT);
+    EXPECT_EQ(h->seq, 7u);
+    EXPECT_EQ(h->boot_id, "0123abcd-1111-2222-3333-444455556666");
+    EXPECT_EQ(h->instance_id, 0x1234u);
+    EXPECT_TRUE(h->reduced);
+    auto full = decode_incident_message(m.bytes());
+    ASSERT_FALSE(full.ok());
+    EXPECT_EQ(full.error().where, "reduced");
+
+    // A whole incident: not reduced; no instance id from an older module reads as 0.
+    auto whole = decode_incident_header(fixture_bytes("event-6.12.bin"));
+    ASSERT_TRUE(whole.ok()) << whole.error().to_string();
+    EXPECT_FALSE(whole->reduced);
+    EXPECT_EQ(whole->instance_id, 0u);
+    EXPECT_EQ(whole->seq, 1u);
+
+    // The header still needs seq and boot-id.
+    Msg no_seq;
+    no_seq.str(HUNGTASK_A_INCIDENT_BOOT_ID, "x").u8(HUNGTASK_A_INCIDENT_REDUCED, 1);
+    auto bad = decode_incident_header(no_seq.bytes());
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().where, "seq");
+}
+
 TEST(NetlinkDecode, OtherCommandsAndNewerVersionsAreRejected) {
     Bytes msg = fixture_bytes("event-6.12.bin");
     for (uint8_t cmd : {uint8_t(0), uint8_t(HUNGTASK_CMD_ACK), uint8_t(HUNGTASK_CMD_STATUS_GET),

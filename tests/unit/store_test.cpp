@@ -130,6 +130,41 @@ TEST(Store, KeepsAFreeWellFormedIdAndRenumbersATakenOne) {
     EXPECT_EQ(rc->incident.id, "6f1d7c3a-9");
 }
 
+// After rmmod/insmod the module's seq starts at 1 again with the same boot id: seq 1 of
+// the second instance must not overwrite seq 1 of the first.
+TEST(Store, TwoModuleInstancesWithTheSameSeqKeepBothRecords) {
+    TempDir tmp;
+    std::ostringstream log;
+    auto store = Store::open(tmp / "state", log);
+    ASSERT_TRUE(store) << store.error().to_string();
+    auto from_instance = [](int64_t pid, const char* instance) {
+        Incident in = sample(pid);
+        in.id = "6f1d7c3a-1";  // as the netlink decoder names seq 1
+        in.source = "netlink";
+        in.capture = {{"module_seq", 1}, {"instance_id", instance}};
+        return in;
+    };
+    auto a = store->upsert(from_instance(100, "1111222233334444"));
+    auto b = store->upsert(from_instance(200, "5555666677778888"));
+    ASSERT_TRUE(a && b);
+    EXPECT_EQ(a->kind, UpsertKind::created);
+    EXPECT_EQ(b->kind, UpsertKind::created);
+    EXPECT_NE(a->incident.id, b->incident.id);
+    ASSERT_EQ(store->records().size(), 2u);
+    const Incident* first = store->find(a->incident.id);
+    const Incident* second = store->find(b->incident.id);
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(first->victims[0].pid, 100);
+    EXPECT_EQ(first->capture["instance_id"], "1111222233334444");
+    EXPECT_EQ(second->victims[0].pid, 200);
+    EXPECT_EQ(second->capture["instance_id"], "5555666677778888");
+    EXPECT_EQ(second->capture["module_seq"], 1) << "the module's own seq stays on record";
+    // Both survive a reopen.
+    auto again = Store::open(tmp / "state", log);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->records().size(), 2u);
+}
+
 TEST(Store, CoalescedUpdateRewritesTheSameRecord) {
     TempDir tmp;
     std::ostringstream log;
