@@ -58,7 +58,7 @@ def check_woken(report, msgs, console):
     except OSError as e:
         msgs.append(f"cannot read {console}: {e}")
         return
-    rec = re.compile(r"hungtask: v1 seq=(\d+) (\w+) (.*)$")
+    rec = re.compile(r"hungtask: v[12] seq=(\d+) (\w+) (.*)$")
     by_seq = {}
     for line in lines:
         m = rec.search(line)
@@ -71,8 +71,9 @@ def check_woken(report, msgs, console):
     if not discarded:
         msgs.append(f"no module record of acme-woken (seqs {woken}) has the stack_note")
     for s in discarded:
+        # v1: "end hops=N"; v2: "end hops=N truncated=... <host facts>".
         ends = [rest for r, rest in by_seq[s] if r == "end"]
-        if ends != ["hops=0"]:
+        if [e.split()[0] if e else "" for e in ends] != ["hops=0"]:
             msgs.append(f"seq {s}: the discarded capture still followed a chain (end {ends})")
     whole = [s for s in woken if s not in discarded and
              any(r == "hop" and "kind=flush_work verified=1" in rest for r, rest in by_seq[s])]
