@@ -369,14 +369,6 @@ using Refusals = std::vector<Refusal>;
 
 using Rule = std::optional<Verdict> (*)(const Incident&, Refusals&);
 
-bool is_lock_kind(const std::string& kind) {
-    return kind == "mutex" || kind == "rwsem" || kind == "semaphore";
-}
-
-Wait lock_wait(const std::string& kind) {
-    return kind == "rwsem" ? Wait::rwsem : kind == "semaphore" ? Wait::semaphore : Wait::mutex;
-}
-
 std::string hop_ref(const Incident& in, const Hop& h) {
     size_t i = size_t(&h - in.chain.data());
     return "hop " + std::to_string(i + 1) + " (" + h.kind + ")";
@@ -401,20 +393,6 @@ bool verified_upto(const Incident& in, size_t upto, Refusals& refusals) {
     return true;
 }
 
-std::string lock_name(const Hop& h) {
-    if (auto sym = json_str(h.fields, "lock_symbol"))
-        return h.kind + " " + *sym;
-    if (auto addr = json_str(h.fields, "lock"))
-        return h.kind + " at " + *addr;
-    return h.kind + " (address unknown)";
-}
-
-std::optional<std::string> module_of_wait(const Task& waiter) {
-    auto site = wait_site(waiter.stack);
-    return site.caller ? site.caller->module : std::nullopt;
-}
-
-// "acme-sync (pid 122) has been blocked for more than 10 s in flush_work, called from
 // acme_sync_write [acme_drv] (system call write)."
 std::string victim_fact(const Incident& in) {
     const Victim& v = in.victims[0];
@@ -708,95 +686,6 @@ Confidence hold_confidence(const CpuHold& c, const Task& waiter, bool cpu_cross_
     return conf;
 }
 
-// -------------------------------------------------------------------------- lock walks
-
-struct LockLink {
-    const Hop* hop = nullptr;
-    Task waiter;
-    Task owner;
-};
-
-// The chain's leading lock hops, read.  `cycle_to` is set when the last link's owner is a
-// task already in the chain: the index into `tasks` (0 = victim, i + 1 = owner of link i).
-struct LockWalk {
-    std::vector<LockLink> links;
-    size_t tail = 0;  // index of the first hop after the lock hops
-    std::optional<size_t> cycle_to;
-    std::vector<Task> tasks() const {
-        std::vector<Task> t;
-        if (!links.empty())
-            t.push_back(links[0].waiter);
-        for (const auto& l : links)
-            t.push_back(l.owner);
-        return t;
-    }
-};
-
-// nullopt without a refusal when the chain does not start with a lock hop; with one when a
-// lock hop does not prove its link (unverified, owner unknown).
-std::optional<LockWalk> walk_locks(const Incident& in, Refusals& refusals) {
-    if (in.chain.empty() || !is_lock_kind(in.chain[0].kind))
-        return std::nullopt;
-    LockWalk w;
-    Task waiter = victim_task(in);
-    std::vector<Task> seen{waiter};  // seen[k] is LockWalk::tasks()[k]
-    size_t i = 0;
-    for (; i < in.chain.size() && is_lock_kind(in.chain[i].kind); i++) {
-        const Hop& h = in.chain[i];
-        if (!verified_upto(in, i + 1, refusals))
-            return std::nullopt;
-        const Json& owner = json_at(h.fields, "owner");
-        Task o = task_of(owner);
-        if (!owner.is_object() || !o.pid || *o.pid <= 0) {
-            std::string why = "the owner of " + lock_name(h) + " is not known";
-            if (h.kind == "semaphore")
-                why += " (the kernel does not record semaphore owners)";
-            else if (auto reason = json_str(h.fields, "reason"))
-                why += " (" + *reason + ")";
-            refusals.push_back({why, wait_next_step(lock_wait(h.kind), "PID")});
-            return std::nullopt;
-        }
-        w.links.push_back({&h, waiter, o});
-        for (size_t k = 0; k < seen.size() && !w.cycle_to; k++) {
-            if (seen[k].same_task(o))
-                w.cycle_to = k;
-        }
-        if (w.cycle_to) {
-            i++;
-            break;
-        }
-        seen.push_back(o);
-        waiter = o;
-    }
-    w.tail = i;
-    return w;
-}
-
-// "acme-sync (pid 300) waits for mutex acme_lock [acme_drv], taken from acme_ioctl [acme_drv];
-// it is held by acme-ctl (pid 301), state D (hop 1 (mutex), verified)."
-std::string lock_fact(const Incident& in, const LockLink& l) {
-    std::string s = l.waiter.name() + " waits for " + lock_name(*l.hop);
-    if (auto mode = json_str(l.hop->fields, "mode"))
-        s += " (for " + *mode + ")";
-    auto site = wait_site(l.waiter.stack);
-    if (site.caller)
-        s += ", taken from " + site.caller->text();
-    s += "; it is held by " + l.owner.name();
-    if (l.owner.state)
-        s += ", state " + *l.owner.state;
-    return s + " " + verified_words(in, *l.hop) + ".";
-}
-
-std::string lock_path(const LockWalk& w, size_t upto) {
-    std::string s;
-    for (size_t i = 0; i < upto && i < w.links.size(); i++) {
-        const LockLink& l = w.links[i];
-        s += (i ? ", which waits for " : " waits for ") + lock_name(*l.hop) + " held by " +
-             l.owner.name();
-    }
-    return s;
-}
-
 // ------------------------------------------------------------------------- flush waits
 
 // "acme_sync_work [acme_drv]": the flushed work item's function.
@@ -824,131 +713,7 @@ std::string flush_fact(const Incident& in, const Hop& f) {
 }
 
 // ------------------------------------------------------------------------------- rules
-
-// deadlock: lock hops whose owners come back to a task already in the chain.
-std::optional<Verdict> rule_deadlock(const Incident& in, Refusals& refusals) {
-    auto w = walk_locks(in, refusals);
-    if (!w || !w->cycle_to)
-        return std::nullopt;
-    if (w->tail != in.chain.size()) {
-        refusals.push_back({"the chain goes on after its lock hops come back to " +
-                                w->links.back().owner.name() + ", which no rule expects",
-                            kCaptureStep});
-        return std::nullopt;
-    }
-    std::vector<Task> tasks = w->tasks();
-    size_t first = *w->cycle_to;             // the task the cycle starts and ends at
-    size_t last_link = w->links.size() - 1;  // the link closing the cycle
-    // Members: tasks[first..last_link]; member tasks[i] waits for links[i], held by
-    // tasks[i + 1] (tasks[last_link + 1] is tasks[first] again).
-    std::vector<Task> members(tasks.begin() + long(first), tasks.begin() + long(last_link) + 1);
-    // The task closing the cycle appears twice; either appearance may carry its stack.
-    if (members[0].stack.empty())
-        members[0].stack = tasks[last_link + 1].stack;
-
-    Verdict v;
-    v.kind = VerdictKind::deadlock;
-    v.confidence = Confidence::high;
-    v.evidence = start_evidence(in);
-    for (const auto& l : w->links)
-        v.evidence.push_back(lock_fact(in, l));
-
-    std::vector<std::optional<Frame>> sites;
-    for (const auto& m : members)
-        sites.push_back(wait_site(m.stack).caller);
-    bool all_sites = std::all_of(sites.begin(), sites.end(), [](const auto& s) { return s; });
-    std::optional<std::string> one_module;
-    if (all_sites && sites[0]->module &&
-        std::all_of(sites.begin(), sites.end(),
-                    [&](const auto& s) { return s->module == sites[0]->module; }))
-        one_module = sites[0]->module;
-    if (!all_sites) {
-        v.confidence = Confidence::medium;
-        v.evidence.push_back(
-            "Confidence is medium: the stack of a task in the cycle does not show where it "
-            "takes its lock.");
-    }
-
-    std::string cycle;
-    for (size_t i = first; i <= last_link; i++) {
-        const LockLink& l = w->links[i];
-        cycle += (i == first ? l.waiter.name() + " waits for " : ", which waits for ") +
-                 lock_name(*l.hop) + " held by " + l.owner.name();
-    }
-    std::string s;
-    std::vector<std::string> site_names;  // distinct, functions only when one module
-    for (const auto& site : sites) {
-        std::string n = !site ? "" : one_module ? site->function : site->text();
-        if (!n.empty() && std::find(site_names.begin(), site_names.end(), n) == site_names.end())
-            site_names.push_back(n);
-    }
-    std::string sites_text;
-    for (size_t i = 0; i < site_names.size(); i++)
-        sites_text += (i == 0 ? "" : i + 1 == site_names.size() ? " and " : ", ") + site_names[i];
-    std::string order =
-        members.size() == 2 ? "in opposite orders (ABBA)" : "in orders that form a cycle";
-    if (members.size() == 1) {
-        const LockLink& l = w->links[last_link];
-        s = "Deadlock: " + l.owner.name() + " waits for " + lock_name(*l.hop) +
-            ", which it holds itself.";
-        Culprit c;
-        c.pid = l.owner.pid;
-        c.comm = l.owner.comm;
-        if (sites[0]) {
-            c.function = sites[0]->function;
-            c.module = sites[0]->module;
-        }
-        v.culprit = c;
-        v.next_steps.push_back(
-            (c.module ? "Report to the maintainer of " + *c.module + ": " : std::string()) +
-            (c.function ? *c.function : l.owner.short_name()) + " takes " + lock_name(*l.hop) +
-            " while already holding it (recursive locking); the stack above shows the path.");
-    } else {
-        s = "Deadlock: " + std::to_string(members.size()) + " tasks wait for each other's locks.";
-        if (one_module) {
-            v.culprit = Culprit{std::nullopt, std::nullopt, std::nullopt, one_module};
-            s += " Every task of the cycle takes its lock in " + *one_module +
-                 "'s code: the lock-order inversion is there.";
-            v.next_steps.push_back("Report to the maintainer of " + *one_module + ": " +
-                                   sites_text + (site_names.size() == 1 ? " takes" : " take") +
-                                   " these locks " + order +
-                                   ", a lock-order inversion; the chain above shows every lock "
-                                   "and its holder.");
-        } else {
-            v.next_steps.push_back(
-                "Report the lock-order inversion (locks taken " + order +
-                "), with the chain above, to the maintainers of the code taking these locks" +
-                (sites_text.empty() ? std::string() : ": " + sites_text) + ".");
-        }
-        s += " " + cycle + ".";
-    }
-    if (first > 0)
-        s += " " + victim_name(in) + lock_path(*w, first) + ", which is in the cycle.";
-    v.summary = s;
-    v.evidence.push_back("The chain comes back to " + tasks[first].name() + ": " +
-                         count(int64_t(members.size()), "task", "tasks") + " and " +
-                         count(int64_t(members.size()), "lock", "locks") + " form a cycle.");
-    v.next_steps.push_back(
-        "Run the workload on a kernel with lockdep (CONFIG_PROVE_LOCKING=y): it reports such "
-        "an inversion as soon as both lock orders have happened once, before anything hangs.");
-    // State D is also a killable sleep (TASK_KILLABLE); only stacks without a killable or
-    // interruptible lock call say the sleep is for good.
-    bool stuck = std::all_of(members.begin(), members.end(), [](const Task& t) {
-        return t.state == "D" && !t.stack.empty() &&
-               std::none_of(t.stack.begin(), t.stack.end(), [](const std::string& f) {
-                   return f.find("killable") != std::string::npos ||
-                          f.find("interruptible") != std::string::npos;
-               });
-    });
-    if (stuck)
-        v.next_steps.push_back(
-            "The tasks of the cycle sleep uninterruptibly (state D, no killable lock call on "
-            "their stacks): they will not wake up, kill cannot free them, and recovery needs a "
-            "reboot.");
-    return v;
-}
-
-// runqueue_starvation: flush_work -> worker -> cpu, or lock hops -> cpu held by another task.
+// runqueue_starvation: flush_work -> worker -> cpu held by another task.
 std::optional<Verdict> rule_runqueue_starvation(const Incident& in, Refusals& refusals) {
     const std::vector<Hop>& ch = in.chain;
     Verdict v;
@@ -1027,30 +792,7 @@ std::optional<Verdict> rule_runqueue_starvation(const Incident& in, Refusals& re
         cross_checked = need_cpu.has_value();
         cpu_at = 2;
     } else {
-        auto w = walk_locks(in, refusals);
-        if (!w || w->cycle_to || w->tail >= ch.size() || ch[w->tail].kind != "cpu")
-            return std::nullopt;
-        waiter = w->links.back().owner;
-        const Hop& c = ch[w->tail];
-        auto hog = task_of(json_at(c.fields, "hog"));
-        if (hog.same_task(waiter))
-            return std::nullopt;  // the owner runs: lock_chain's case
-        if (waiter.state != "R") {
-            refusals.push_back(
-                {"the lock owner " + waiter.name() + " is in state " +
-                     waiter.state.value_or("unknown") + ", not waiting for a CPU",
-                 wait_next_step(Wait::none, waiter.pid ? std::to_string(*waiter.pid) : "PID")});
-            return std::nullopt;
-        }
-        for (const auto& l : w->links)
-            v.evidence.push_back(lock_fact(in, l));
-        path = victim_name(in) + lock_path(*w, w->links.size()) + ", which is runnable";
-        if (waiter.queued_ns)
-            path += " but has waited " + secs(*waiter.queued_ns);
-        victim_module = module_of_wait(w->links[0].waiter);
-        need_cpu = waiter.cpu;
-        cross_checked = waiter.cpu.has_value();
-        cpu_at = w->tail;
+        return std::nullopt;
     }
 
     if (cpu_at >= ch.size() || ch[cpu_at].kind != "cpu") {
@@ -1090,199 +832,6 @@ std::optional<Verdict> rule_runqueue_starvation(const Incident& in, Refusals& re
     return v;
 }
 
-// lock_chain: lock hops to an owner that is not itself waiting on a followed lock.
-std::optional<Verdict> rule_lock_chain(const Incident& in, Refusals& refusals) {
-    auto w = walk_locks(in, refusals);
-    if (!w || w->cycle_to)
-        return std::nullopt;
-    const LockLink& last = w->links.back();
-    Task owner = last.owner;
-    std::optional<CpuHold> hold;
-    if (w->tail < in.chain.size()) {
-        const Hop& t = in.chain[w->tail];
-        if (t.kind != "cpu" || w->tail + 1 != in.chain.size()) {
-            if (t.kind != "io" && t.kind != "cpu")
-                refusals.push_back({"the chain goes on after its lock hops with " + hop_ref(in, t) +
-                                        ", which no rule reads",
-                                    kCaptureStep});
-            return std::nullopt;
-        }
-        if (!task_of(json_at(t.fields, "hog")).same_task(owner))
-            return std::nullopt;  // another task holds the owner's CPU: runqueue_starvation
-        if (!verified_upto(in, in.chain.size(), refusals))
-            return std::nullopt;
-        hold = cpu_hold(in, t, nullptr, owner.cpu, refusals);
-        if (!hold)
-            return std::nullopt;
-        // Where it runs, as the stack taken on its CPU shows: fresher than a walk's.
-        if (!hold->stack.empty())
-            owner.stack = hold->stack;
-        if (!owner.since_arrival_ns)
-            owner.since_arrival_ns = hold->hog.since_arrival_ns;
-    }
-
-    Verdict v;
-    v.kind = VerdictKind::lock_chain;
-    v.evidence = start_evidence(in);
-    for (const auto& l : w->links)
-        v.evidence.push_back(lock_fact(in, l));
-    Culprit c = culprit_of(owner);
-    v.culprit = c;
-    std::string lock = lock_name(*last.hop);
-    std::string where = c.function ? *c.function + (c.module ? " [" + *c.module + "]" : "")
-                                   : std::string("code hungtask could not see");
-    WaitSite own = wait_site(owner.stack);
-    bool running = hold.has_value() || (owner.state == "R" && owner.on_cpu == true);
-    std::string doing;
-    v.confidence = Confidence::high;
-    if (owner.state == "R" && !running) {
-        doing = "is runnable in " + where + " but not on a CPU";
-        v.confidence = Confidence::medium;
-        v.evidence.push_back("Confidence is medium: " + owner.name() +
-                             " is runnable but not on a CPU, and what keeps it off one was not "
-                             "captured.");
-    } else if (running) {
-        doing = "runs in " + where;
-        if (hold)
-            doing += " on CPU " + std::to_string(hold->cpu);
-        if (owner.since_arrival_ns)
-            doing += " (on the CPU for " + secs(*owner.since_arrival_ns) + ")";
-        if (hold)
-            v.evidence.push_back(cpu_fact(in, *hold));
-    } else if (own.wait == Wait::none || own.wait == Wait::sleep) {
-        doing = own.wait == Wait::sleep ? "sleeps (" + own.primitive + ") in " + where
-                                        : "sleeps in " + where;
-        if (owner.state)
-            doing += " (state " + *owner.state + ")";
-        if (!c.function) {
-            v.confidence = Confidence::medium;
-            v.evidence.push_back(
-                "Confidence is medium: the owner's stack was not captured, so "
-                "where it holds the lock is not known.");
-        }
-    } else {
-        doing = "itself waits for " + wait_words(own.wait) + " (" + own.primitive + ") in " + where;
-        v.confidence = Confidence::medium;
-        v.evidence.push_back("Confidence is medium: " + owner.name() + " itself waits for " +
-                             wait_words(own.wait) + " (" + own.primitive +
-                             "), which the chain does not follow; that wait may be the real "
-                             "cause.");
-    }
-    if (own.wait != Wait::none && own.caller)
-        v.evidence.push_back(owner.short_name() + "'s stack shows it in " + own.primitive +
-                             ", called from " + own.caller->printed + ".");
-    else if (auto f = code_frame(owner); f && !owner.stack.empty())
-        v.evidence.push_back(owner.short_name() + "'s stack shows it in " + f->printed + ".");
-
-    std::string s =
-        c.module ? "Root cause: " + *c.module + "'s " + c.function.value_or(owner.short_name()) +
-                       ", in " + owner.name() + ", holds " + lock + "."
-                 : "Cause: " + owner.name() + (c.function ? " in " + *c.function : std::string()) +
-                       " holds " + lock + ".";
-    auto victim_module = module_of_wait(w->links[0].waiter);
-    if (c.module && victim_module && *victim_module != *c.module)
-        s += " " + *victim_module + " is a victim, not the cause.";
-    s += " " + victim_name(in) + lock_path(*w, w->links.size()) + ", which " + doing + ".";
-    v.summary = s;
-
-    std::string pid = owner.pid ? std::to_string(*owner.pid) : "PID";
-    std::string holds = owner.short_name() + " holds " + lock + " while it " + doing;
-    v.next_steps.push_back(c.module ? "Report to the maintainer of " + *c.module + ": " + holds +
-                                          ", and every task needing the lock waits behind it."
-                                    : "Find out why " + owner.short_name() + " (pid " + pid +
-                                          ") keeps " + lock + ": " + holds + "; cat /proc/" + pid +
-                                          "/stack shows where it is now.");
-    if (own.wait != Wait::none && own.wait != Wait::sleep && owner.state != "R")
-        v.next_steps.push_back(owner.short_name() + " itself waits for " + wait_words(own.wait) +
-                               ": " + wait_next_step(own.wait, pid));
-    v.next_steps.push_back(
-        "On a kernel with CONFIG_LOCKDEP, echo d > /proc/sysrq-trigger lists every held lock "
-        "and its holder; echo w > /proc/sysrq-trigger lists the tasks waiting.");
-    return v;
-}
-
-// io_wait: [lock hops ->] io hop.
-std::optional<Verdict> rule_io_wait(const Incident& in, Refusals& refusals) {
-    std::optional<LockWalk> w;
-    size_t at = 0;
-    if (!in.chain.empty() && is_lock_kind(in.chain[0].kind)) {
-        w = walk_locks(in, refusals);
-        if (!w || w->cycle_to)
-            return std::nullopt;
-        at = w->tail;
-    }
-    if (at >= in.chain.size() || in.chain[at].kind != "io" || at + 1 != in.chain.size())
-        return std::nullopt;
-    if (!verified_upto(in, in.chain.size(), refusals))
-        return std::nullopt;
-    const Hop& io = in.chain[at];
-    auto device = json_str(io.fields, "device");
-    if (!device) {
-        refusals.push_back(
-            {hop_ref(in, io) + " does not name the device", wait_next_step(Wait::io, "PID")});
-        return std::nullopt;
-    }
-    auto inflight = json_int(io.fields, "inflight");
-    auto age = json_num(io.fields, "oldest_request_age_ns");
-    auto module = json_str(io.fields, "module");
-    auto driver = json_str(io.fields, "driver");
-    if (!driver)
-        driver = module;
-    std::string check = "Check the device: cat /sys/class/block/" + *device +
-                        "/inflight shows the reads and writes its driver has not completed; "
-                        "look for I/O errors or timeouts for " +
-                        *device + " in the kernel log.";
-    if (inflight && *inflight == 0) {
-        refusals.push_back({"no request is in flight on " + *device +
-                                " at the driver: the wait is not for the device",
-                            check});
-        return std::nullopt;
-    }
-
-    Verdict v;
-    v.kind = VerdictKind::io_wait;
-    v.confidence = inflight && age ? Confidence::high : Confidence::medium;
-    v.evidence = start_evidence(in);
-    if (w) {
-        for (const auto& l : w->links)
-            v.evidence.push_back(lock_fact(in, l));
-    }
-    Task waiter = w ? w->links.back().owner : victim_task(in);
-    std::string drv =
-        driver ? "driver " + *driver +
-                     (module && *module != *driver ? " [" + *module + "]" : std::string())
-               : std::string("its driver");
-    std::string req = inflight ? count(*inflight, "request", "requests") + " in flight"
-                               : std::string("requests in flight (how many is not known)");
-    if (age)
-        req += ", the oldest for " + secs(*age);
-    v.evidence.push_back(waiter.name() + " waits for I/O on " + *device + " (" + drv + "): " + req +
-                         " " + verified_words(in, io) + ".");
-    if (v.confidence == Confidence::medium)
-        v.evidence.push_back(
-            "Confidence is medium: the number or the age of the requests in "
-            "flight is not known.");
-    if (module)
-        v.culprit = Culprit{std::nullopt, std::nullopt, std::nullopt, module};
-
-    std::string s =
-        "Root cause: I/O on " + *device + " does not complete (" + drv + ", " + req + ").";
-    s += " " + victim_name(in);
-    if (w)
-        s += lock_path(*w, w->links.size()) + ", which waits for that I/O.";
-    else
-        s += " waits for that I/O.";
-    v.summary = s;
-
-    v.next_steps.push_back(check);
-    v.next_steps.push_back(
-        (module ? "Report to the maintainer of " + *module + ", or check the device's health: "
-                : std::string("Check the device's health and its driver: ")) +
-        (age ? "the oldest request to " + *device + " has been in flight for " + secs(*age)
-             : "requests to " + *device + " do not complete") +
-        ".");
-    return v;
-}
 
 // The verdict of a CPU held by the task that is itself the cause; `subject` names what runs
 // ("the work item acme_sync_work"), empty for the task by its name.
@@ -1371,11 +920,9 @@ struct NamedRule {
     Rule explain;
 };
 
-// Tried in order; the first verdict wins.  deadlock before lock_chain (a cycle is also a
-// chain of locks); the others match disjoint shapes.
+// Tried in order; the first verdict wins.
 constexpr NamedRule kRules[] = {
-    {"deadlock", rule_deadlock},     {"runqueue_starvation", rule_runqueue_starvation},
-    {"lock_chain", rule_lock_chain}, {"io_wait", rule_io_wait},
+    {"runqueue_starvation", rule_runqueue_starvation},
     {"cpu_hog", rule_cpu_hog},
 };
 
@@ -1403,13 +950,6 @@ std::string hop_clause(const Hop& h) {
         const Json& hog = json_at(f, "hog");
         return hog.is_object() ? s + " runs " + task_of(hog).name() : s + " (no holder captured)";
     }
-    if (is_lock_kind(h.kind)) {
-        const Json& owner = json_at(f, "owner");
-        return "waits for " + lock_name(h) +
-               (owner.is_object() ? " held by " + task_of(owner).name() : " (owner unknown)");
-    }
-    if (h.kind == "io")
-        return "waits for I/O on " + json_str(f, "device").value_or("an unnamed device");
     return "a " + h.kind + " hop";
 }
 

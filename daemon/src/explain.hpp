@@ -18,28 +18,13 @@
 // the confidence or, when the link depends on it, leads to `unknown`.
 //
 // The rules, in table order:
-//   deadlock             lock hops whose owners come back to a task already in the chain
-//                        (the victim or an earlier owner).  Culprit: for a task that waits
-//                        for a lock it holds itself, that task and the function taking the
-//                        lock; for a cycle of several tasks no single task is the cause, so
-//                        the culprit is {module} alone when every task of the cycle takes its
-//                        lock in that module's code (the lock-order inversion is there), and
-//                        null otherwise; the summary lists the cycle.
 //   runqueue_starvation  flush_work -> worker -> cpu: the worker is runnable (state R), is not
-//                        the CPU's holder, and the CPU is the pool's (and the worker's); or
-//                        lock hops -> cpu where the last owner is runnable and another task
-//                        holds its CPU.  The holder ("hog") must be a real task (pid != 0,
-//                        not the idle task swapper/N).  Culprit: the hog; its function and
-//                        module come from the stack taken on the CPU (innermost frame of a
-//                        module, else innermost frame), else from its kthread function; a
-//                        user-space hog seen outside the kernel has function and module null.
-//   lock_chain           lock hops ending at an owner that is not itself waiting on a followed
-//                        lock, optionally followed by a cpu hop on which that owner runs.
-//                        Culprit: the last owner, in the function it sits in.  An owner that
-//                        is null or has no pid ends the proof: `unknown`.
-//   io_wait              [lock hops ->] io hop.  Culprit: {module: the driver's module} (null
-//                        culprit for a built-in driver; the summary names the device).  An io
-//                        hop with inflight == 0 proves nothing about the device: `unknown`.
+//                        the CPU's holder, and the CPU is the pool's (and the worker's).  The
+//                        holder ("hog") must be a real task (pid != 0, not the idle task
+//                        swapper/N).  Culprit: the hog; its function and module come from the
+//                        stack taken on the CPU (innermost frame of a module, else innermost
+//                        frame), else from its kthread function; a user-space hog seen outside
+//                        the kernel has function and module null.
 //   cpu_hog              a task holding its CPU is itself the cause: trigger cpu_hog with a
 //                        verified cpu hop whose hog is a real task; or flush_work -> worker ->
 //                        cpu where the worker runs the flushed work (runs_target, state R), is
@@ -47,18 +32,21 @@
 //                        function (a work item that never yields).  Culprit: the hog, as for
 //                        runqueue_starvation.  Without that stack the worker on its own CPU
 //                        proves nothing: `unknown`.
-//   (fallback) unknown   never a culprit.
+//   (fallback) unknown   never a culprit.  Without a chain, the summary says what the victim's
+//                        stack waits for (a mutex, an rwsem, I/O, an RCU grace period, ...).
+//
+// The verdict kinds lock_chain, deadlock and io_wait stay in the record format (incident.hpp)
+// but no rule gives them: their hops (mutex, rwsem, semaphore, io) have no producer yet, and
+// their rules come back with it (the [locks] issue).
 //
 // Confidence: high when the link is proven and the corroborating facts agree (the hog was
-// seen on the CPU by IPI and has been there for as long as the waiter waited; the lock owner
-// runs or sleeps in its own code; the device has requests in flight of a known age); medium
-// when the link is proven but such a fact is missing or weaker (the evidence says which);
-// low for `unknown`: nothing is proven.
+// seen on the CPU by IPI and has been there for as long as the waiter waited); medium when
+// the link is proven but such a fact is missing or weaker (the evidence says which); low for
+// `unknown`: nothing is proven.
 //
 // Hop shapes (every hop also has "kind", "verified" and "reason": why it is not verified,
-// or null).  flush_work, worker and cpu are what hungtask.ko produces today
-// (kmsg_record.cpp, netlink_decode.cpp); the lock and io shapes are what this explainer
-// expects from a future producer.
+// or null): what hungtask.ko produces (kmsg_record.cpp, netlink_decode.cpp).  A hop of
+// another kind (a newer module's) is kept in the chain and never explained.
 //   flush_work  {barrier, pwq, pool, pool_cpu (-1: unbound), pool_id, workqueue, target,
 //                target_state: "pending" | "running" | "unknown", target_function,
 //                target_module, executing_pid}
@@ -71,22 +59,6 @@
 //                kthread, runtime_ns, since_arrival_ns (time since it last got on a CPU, or
 //                on a runqueue), queued_ns (time waiting in a runqueue), run_delay_ns, nvcsw,
 //                nivcsw, function, module (its kthread function; null for user tasks)}
-//   mutex | rwsem | semaphore
-//               {lock: "0xffff8ec9c1a2b3c0" (address), lock_symbol: "acme_lock [acme_drv]"
-//                or null (a lock in allocated memory), mode: "read" | "write" (rwsem only,
-//                what the waiter asked for; optional),
-//                owner: TASK + {stack: [frame, ...] (innermost first)} | null}
-//               The task before the hop (the victim for the first hop, else the previous
-//               hop's owner) sleeps waiting for this lock; `owner` holds it.  The owner is
-//               null when the kernel does not know it: a semaphore (no owner is recorded),
-//               an rwsem held by readers, an owner that has exited.  A following lock hop
-//               means the owner itself waits for that lock; a following cpu hop shows the
-//               owner's CPU (the owner itself on it, or the task keeping it off); a following
-//               io hop is the I/O the owner waits for.
-//   io          {device: "nullb0", driver: "null_blk" | null, module: "null_blk" | null
-//                (null when the driver is built in), inflight: requests issued to the driver
-//                and not completed, oldest_request_age_ns}
-//               The task before the hop waits for I/O on `device`.
 #pragma once
 
 #include <optional>
