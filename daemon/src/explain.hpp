@@ -2,8 +2,8 @@
 //
 // How it decides
 // --------------
-// explain_verdict() tries a table of rules in order (explain.cpp, kRules).  A rule is one
-// function
+// explain_verdict() tries a table of rules in order (explain/engine.cpp, kRules).  A rule
+// is one function
 //     std::optional<Verdict> rule(const Incident&, Refusals&)
 // that recognises one shape of chain.  It returns a verdict only when every link from the
 // victim to the task or code it blames was verified by the module; otherwise it returns
@@ -11,7 +11,17 @@
 // why in `Refusals` (a sentence, and what the operator can do about it).  The first rule
 // that returns a verdict wins.  When none does, the fallback is `unknown`: its summary says
 // where the victim waits and the first refusal, and it never names a culprit.  Adding a
-// rule = one function + one line in kRules.
+// rule = one file in explain/rules/, its declaration in explain/rules/rules.hpp and one
+// line in kRules.
+//
+// The parts (daemon/src/explain/):
+//   engine.cpp      the rule table and the fallback to `unknown`
+//   facts.{hpp,cpp} the facts drawn from hops: the only code that reads a hop's kind and
+//                   fields (named accessors), tasks, stacks, the CPU holder, refusals
+//   sentences.{hpp,cpp}  the wording: waits, evidence, headlines, next steps,
+//                   host_implications()
+//   rules/          one file per verdict rule, and rule_unknown.cpp (the fallback)
+//   json_fields.cpp the json_* readers declared below
 //
 // Rules must not throw and must take any JSON in a hop's fields: a record may come from
 // another host, or from an older or newer producer.  A missing or wrong-typed fact lowers
