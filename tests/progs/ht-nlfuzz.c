@@ -539,6 +539,7 @@ static const char *ename(int e)
 	case E2BIG: return "E2BIG";
 	case ENOBUFS: return "ENOBUFS";
 	case EFAULT: return "EFAULT";
+	case ENODATA: return "ENODATA";
 	}
 	snprintf(b, sizeof(b), "E%d", e);
 	return b;
