@@ -148,16 +148,6 @@ std::string dump_json(const Json& j, int indent = 2);
 // Replaces invalid UTF-8 sequences with '?'.
 std::string sanitize_utf8(std::string_view s);
 
-// Identity used to coalesce reports and to find an incident again in the store: the same
-// boot, trigger and first victim (pid + comm).  When the boot id is unknown, the kernel
-// release and the first report's timestamp stand in for it.
-std::string incident_key(const Incident& incident);
-
-// Folds a newer view of the same incident (same key) into an existing one: keeps the
-// existing id/seq/detected_at, takes maxima of counters and times, keeps the first full
-// stack, and ORs `panicked`.
-Incident merge_incident(const Incident& existing, const Incident& update);
-
 // Function name of a printed frame: "flush_work+0x12c/0x1e0 [mod]" -> "flush_work".
 std::string frame_function(std::string_view frame);
 // Module of a printed frame: "acme_sync+0x33/0x60 [acme_drv]" -> "acme_drv".

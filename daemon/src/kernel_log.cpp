@@ -5,7 +5,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "explain.hpp"
+#include "coalesce.hpp"
 #include "syscalls.hpp"
 
 namespace hungtask {
@@ -411,51 +411,6 @@ LogLine classify_line(std::string_view raw, bool prev_was_kmsg) {
 
 KernelLogFeeder::KernelLogFeeder(LogContext ctx) : ctx_(std::move(ctx)) {}
 
-std::string boot_prefix(const std::optional<std::string>& boot_id) {
-    if (!boot_id)
-        return "noboot";
-    std::string p;
-    for (char c : *boot_id) {
-        if (is_hex(c))
-            p.push_back(char(std::tolower(static_cast<unsigned char>(c))));
-        if (p.size() == 8)
-            break;
-    }
-    return p.empty() ? "noboot" : p;
-}
-
-std::string hung_task_summary(const Incident& in) {
-    if (in.trigger == Trigger::panic && in.victims.empty()) {
-        return "kernel panicked on hung_task: blocked tasks, but no hung-task report was in "
-               "the log; no victim or chain is known";
-    }
-    if (in.victims.empty())
-        return "kernel report only; no victim or chain was captured";
-    const Victim& v = in.victims[0];
-    std::string s = "kernel hung-task report only: victim " + v.comm + " (pid " +
-                    std::to_string(v.pid) + ") blocked";
-    if (v.blocked_s)
-        s += " for more than " + std::to_string(*v.blocked_s) + " s";
-    if (auto b = blocked_in(v))
-        s += " in " + *b;
-    if (v.syscall)
-        s += " (syscall " + *v.syscall + ")";
-    s += "; no chain was captured";
-    if (in.panicked)
-        s += "; the kernel then panicked (hung_task_panic)";
-    return s;
-}
-
-void KernelLogFeeder::refresh_summary(Incident& in) const {
-    // hungtask.ko captured it: the explainer speaks, even when there is no chain.
-    if (!in.capture.is_null()) {
-        in.verdict = explain_verdict(in);
-        return;
-    }
-    if (in.chain.empty() && in.verdict.kind == VerdictKind::unknown && !in.verdict.culprit)
-        in.verdict.summary = hung_task_summary(in);
-}
-
 void KernelLogFeeder::start_new_boot() {
     boot_ordinal_++;
     boot_ = BootFacts{};
@@ -594,7 +549,6 @@ std::vector<Incident> KernelLogFeeder::complete_report() {
     if (it == by_key_.end()) {
         in.seq = next_seq_++;
         in.id = boot_prefix(ctx_.boot_id) + "-" + std::to_string(in.seq);
-        refresh_summary(in);
         by_key_[key] = incidents_.size();
         incidents_.push_back(in);
         changed.push_back(incidents_.back());
@@ -604,7 +558,6 @@ std::vector<Incident> KernelLogFeeder::complete_report() {
         merged.repeats = first_report ? ex.repeats : ex.repeats + 1;
         merged.last_seen_uptime_s = r.ts ? r.ts : ex.last_seen_uptime_s;
         ex = std::move(merged);
-        refresh_summary(ex);
         changed.push_back(ex);
     }
     if (r.ts)
@@ -628,7 +581,6 @@ std::vector<Incident> KernelLogFeeder::on_panic(const LogLine& line) {
         if (!in_pass)
             continue;
         in.panicked = true;
-        refresh_summary(in);
         changed.push_back(in);
         any = true;
     }
@@ -652,7 +604,6 @@ std::vector<Incident> KernelLogFeeder::on_panic(const LogLine& line) {
         in.host.hung_task_panic = boot_.hung_task_panic;
         in.seq = next_seq_++;
         in.id = boot_prefix(ctx_.boot_id) + "-" + std::to_string(in.seq);
-        refresh_summary(in);
         by_key_[key] = incidents_.size();
         incidents_.push_back(in);
         changed.push_back(in);

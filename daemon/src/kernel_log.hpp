@@ -114,7 +114,6 @@ class KernelLogFeeder {
     std::vector<Incident> on_module_incident(Incident in);
     void start_new_boot();
     void note_boot_facts(const std::string& msg);
-    void refresh_summary(Incident& in) const;
 
     LogContext ctx_;
     std::optional<PendingReport> pending_;
@@ -136,13 +135,8 @@ class KernelLogFeeder {
 };
 
 // Parses a whole log.  Incidents come in order of their first report; ids are
-// "<boot id prefix>-<seq>" ("noboot-<seq>" when the boot id is unknown).
+// "<boot id prefix>-<seq>" ("noboot-<seq>" when the boot id is unknown).  Decoding only:
+// the verdict is left to the ingest stage (ingest/pipeline.hpp).
 std::vector<Incident> parse_kernel_log(std::string_view text, const LogContext& ctx);
-
-// Honest one-sentence summary for an incident known only from the kernel's report.
-std::string hung_task_summary(const Incident& incident);
-
-// First 8 hex digits of a boot id ("noboot" when unknown): the id prefix.
-std::string boot_prefix(const std::optional<std::string>& boot_id);
 
 }  // namespace hungtask
