@@ -275,54 +275,7 @@ Host read_host(Reader& r, const Json& j, const std::string& path) {
     return h;
 }
 
-bool is_scheduler_or_wait_helper(std::string_view fn) {
-    // Completion and I/O waits are skipped too: their caller (flush_work, ...) says more.
-    // Lock slow paths (__mutex_lock, rwsem_down_*_slowpath, __down_common) are kept: the
-    // lock primitive is the answer to "blocked in what".
-    static constexpr std::string_view kWaitHelpers[] = {
-        "io_schedule",
-        "io_schedule_timeout",
-        "do_wait_for_common",
-        "__wait_for_common",
-        "wait_for_common",
-        "wait_for_common_io",
-        "wait_for_completion",
-        "wait_for_completion_timeout",
-        "wait_for_completion_io",
-        "wait_for_completion_io_timeout",
-        "wait_for_completion_killable",
-        "wait_for_completion_state",
-        "bit_wait_io",
-    };
-    return is_scheduling_frame(fn) || std::find(std::begin(kWaitHelpers), std::end(kWaitHelpers),
-                                                fn) != std::end(kWaitHelpers);
-}
-
 }  // namespace
-
-bool is_scheduling_frame(std::string_view fn) {
-    static constexpr std::string_view kExact[] = {
-        "__schedule",
-        "schedule",
-        "schedule_timeout",
-        "schedule_timeout_uninterruptible",
-        "schedule_timeout_interruptible",
-        "schedule_timeout_killable",
-        "schedule_preempt_disabled",
-        "schedule_hrtimeout_range_clock",
-        "schedule_hrtimeout_range",
-        "schedule_hrtimeout",
-        "preempt_schedule",
-        "preempt_schedule_common",
-        "bit_wait",
-        "__wait_on_bit",
-        "__wait_on_bit_lock",
-        "out_of_line_wait_on_bit",
-        "out_of_line_wait_on_bit_lock",
-        "wait_woken",
-    };
-    return std::find(std::begin(kExact), std::end(kExact), fn) != std::end(kExact);
-}
 
 std::string_view to_string(Trigger t) {
     for (auto& [k, s] : kTriggers) {
@@ -550,136 +503,8 @@ Result<std::vector<Incident>> incidents_from_text(std::string_view text, const s
     return r;
 }
 
-std::string dump_json(const Json& j, int indent) {
-    return j.dump(indent, ' ', false, Json::error_handler_t::replace);
-}
-
-std::string sanitize_utf8(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    size_t i = 0;
-    while (i < s.size()) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        size_t len = c < 0x80           ? 1
-                     : (c >> 5) == 0x6  ? 2
-                     : (c >> 4) == 0xe  ? 3
-                     : (c >> 3) == 0x1e ? 4
-                                        : 0;
-        bool ok = len > 0 && i + len <= s.size();
-        for (size_t k = 1; ok && k < len; k++)
-            ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
-        if (ok && len == 2 && c < 0xc2)
-            ok = false;  // overlong
-        if (ok && len == 3) {
-            unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-            if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0))
-                ok = false;  // overlong or surrogate
-        }
-        if (ok && len == 4) {
-            unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-            if ((c == 0xf0 && c1 < 0x90) || c > 0xf4 || (c == 0xf4 && c1 >= 0x90))
-                ok = false;
-        }
-        if (!ok) {
-            out.push_back('?');
-            i++;
-            continue;
-        }
-        out.append(s.substr(i, len));
-        i += len;
-    }
-    return out;
-}
-
-std::string frame_function(std::string_view frame) {
-    size_t start = frame.find_first_not_of(' ');
-    if (start == std::string_view::npos)
-        return {};
-    frame.remove_prefix(start);
-    if (frame.starts_with("? "))
-        frame.remove_prefix(2);
-    size_t end = frame.find_first_of("+ ");
-    std::string fn(frame.substr(0, end));
-    // Compiler clones ("__mutex_lock.constprop.0", "foo.isra.0", "bar.cold") are the
-    // same function for a reader.
-    if (size_t dot = fn.find('.'); dot != std::string::npos && dot > 0)
-        fn.resize(dot);
-    return fn;
-}
-
-std::optional<std::string> frame_module(std::string_view frame) {
-    size_t open = frame.rfind('[');
-    size_t close = frame.rfind(']');
-    if (open == std::string_view::npos || close == std::string_view::npos || close < open + 2)
-        return std::nullopt;
-    std::string_view inside = frame.substr(open + 1, close - open - 1);
-    // With CONFIG_STACKTRACE_BUILD_ID the suffix is "[module build_id]".
-    inside = inside.substr(0, inside.find(' '));
-    if (inside.empty())
-        return std::nullopt;
-    return std::string(inside);
-}
-
 std::optional<std::string> blocked_in(const Victim& victim) {
-    for (const auto& f : victim.stack) {
-        std::string fn = frame_function(f);
-        if (fn.empty() || fn.starts_with("0x"))
-            continue;
-        if (!is_scheduler_or_wait_helper(fn))
-            return fn;
-    }
-    return std::nullopt;
-}
-
-std::string iso8601_utc(int64_t unix_seconds) {
-    time_t t = static_cast<time_t>(unix_seconds);
-    struct tm tm {};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-std::optional<std::string> normalize_iso8601(std::string_view s) {
-    auto digits = [&](size_t pos, size_t n) {
-        if (pos + n > s.size())
-            return false;
-        for (size_t i = pos; i < pos + n; i++) {
-            if (!std::isdigit(static_cast<unsigned char>(s[i])))
-                return false;
-        }
-        return true;
-    };
-    auto num = [&](size_t pos, size_t n) { return std::stoi(std::string(s.substr(pos, n))); };
-    if (!digits(0, 4) || s.size() < 10 || s[4] != '-' || !digits(5, 2) || s[7] != '-' ||
-        !digits(8, 2))
-        return std::nullopt;
-    int hh = 0, mm = 0, ss = 0;
-    size_t pos = 10;
-    if (s.size() > 10) {
-        if ((s[10] != 'T' && s[10] != ' ') || !digits(11, 2) || s.size() < 16 || s[13] != ':' ||
-            !digits(14, 2))
-            return std::nullopt;
-        hh = num(11, 2);
-        mm = num(14, 2);
-        pos = 16;
-        if (pos < s.size() && s[pos] == ':') {
-            if (!digits(pos + 1, 2))
-                return std::nullopt;
-            ss = num(pos + 1, 2);
-            pos += 3;
-        }
-        if (pos < s.size() && s[pos] == 'Z')
-            pos++;
-        if (pos != s.size())
-            return std::nullopt;
-    }
-    int year = num(0, 4), mon = num(5, 2), day = num(8, 2);
-    if (mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60)
-        return std::nullopt;
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", year, mon, day, hh, mm, ss);
-    return std::string(buf);
+    return blocked_in(victim.stack);
 }
 
 void put_symbol(Json& out, const std::optional<std::string>& sym, const char* fn_key,
@@ -692,15 +517,6 @@ void put_symbol(Json& out, const std::optional<std::string>& sym, const char* fn
     out[fn_key] = frame_function(*sym);
     auto mod = frame_module(*sym);
     out[mod_key] = mod ? Json(*mod) : Json(nullptr);
-}
-
-void trim_ipi_frames(std::vector<std::string>& stack) {
-    for (size_t i = 0; i < stack.size(); i++) {
-        if (frame_function(stack[i]).starts_with("asm_sysvec_")) {
-            stack.erase(stack.begin(), stack.begin() + long(i) + 1);
-            return;
-        }
-    }
 }
 
 }  // namespace hungtask
