@@ -12,7 +12,8 @@
 #include <memory>
 #include <sstream>
 
-#include "explain.hpp"
+#include "coalesce.hpp"
+#include "ingest/pipeline.hpp"
 #include "kernel_log.hpp"
 #include "report.hpp"
 #include "store.hpp"
@@ -380,7 +381,11 @@ int cmd_scan(const CliCommand& c, std::istream& in, std::ostream& out, std::ostr
         incident.seq = ++next[prefix];
         incident.id = prefix + "-" + std::to_string(incident.seq);
     }
+    // The log says all there is: no live host facts (it may come from another boot).
+    Pipeline pipeline(nullptr, IngestHost{});
     if (!c.store) {
+        for (auto& incident : found)
+            incident = pipeline.prepare(std::move(incident), Origin::log_file);
         // In log order, which is also seq order.
         out << dump_json(to_json(found)) << "\n";
         return found.empty() ? kExitNotFound : kExitOk;
@@ -390,8 +395,9 @@ int cmd_scan(const CliCommand& c, std::istream& in, std::ostream& out, std::ostr
         err << "hungtaskd: error: " << store.error().to_string() << "\n";
         return kExitError;
     }
-    for (const auto& incident : found) {
-        auto r = store->upsert(incident);
+    pipeline = Pipeline(&*store, IngestHost{});
+    for (auto& incident : found) {
+        auto r = pipeline.ingest(incident, Origin::log_file);
         if (!r) {
             err << "hungtaskd: error: " << r.error().to_string() << "\n";
             return kExitError;
@@ -470,6 +476,7 @@ int cmd_explain(const CliCommand& c, std::istream& in, std::ostream& out, std::o
         return kExitNotFound;
     }
     TextReport text(out);
+    Pipeline pipeline(nullptr, IngestHost{});  // explain only: nothing is stored
     bool first = true;
     for (auto incident : newest_first(*incidents)) {
         if (!first)
@@ -479,12 +486,10 @@ int cmd_explain(const CliCommand& c, std::istream& in, std::ostream& out, std::o
         // export from an older daemon gets today's answer); kernel-only incidents keep
         // theirs.
         std::optional<std::string> was;
-        if (!incident.capture.is_null()) {
-            Verdict v = explain_verdict(incident);
-            if (v.kind != incident.verdict.kind || v.culprit != incident.verdict.culprit)
-                was = std::string(to_string(incident.verdict.kind));
-            incident.verdict = std::move(v);
-        }
+        Verdict stored = incident.verdict;
+        incident = pipeline.prepare(std::move(incident), Origin::export_record);
+        if (incident.verdict.kind != stored.kind || incident.verdict.culprit != stored.culprit)
+            was = std::string(to_string(stored.kind));
         text.write_incident(incident);
         if (was)
             out << "\nNote: the verdict above comes from this hungtaskd's rules; the record's own "

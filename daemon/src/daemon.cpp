@@ -13,7 +13,9 @@
 #include <cstring>
 #include <map>
 
+#include "coalesce.hpp"
 #include "host.hpp"
+#include "ingest/pipeline.hpp"
 #include "kernel_log.hpp"
 #include "kmsg_source.hpp"
 #include "netlink_source.hpp"
@@ -121,14 +123,10 @@ int run_netlink(const RunOptions& opts, Store& store, std::ostream& err) {
         return 2;
     }
     std::optional<std::string> own_boot = opts.boot_id ? opts.boot_id : read_boot_id(opts.host_root);
+    Pipeline pipeline(&store, IngestHost{opts.host_root, own_boot, {}, {}});
     NetlinkSource::Sink sink = [&](const Incident& got) {
         Incident in = got;
-        if (!in.boot_id)
-            in.boot_id = own_boot;
-        if (!in.detected_at)
-            in.detected_at = iso8601_utc(int64_t(clock_seconds(CLOCK_REALTIME)));
-        fill_host(in.host, read_host_facts(opts.host_root), true);
-        auto r = store.upsert(in);
+        auto r = pipeline.ingest(in, Origin::netlink);
         if (!r) {
             err << "hungtaskd: error: storing incident seq " << got.seq << ": "
                 << r.error().to_string() << " (left unacked in the module; will retry)\n";
@@ -138,7 +136,7 @@ int run_netlink(const RunOptions& opts, Store& store, std::ostream& err) {
             err << incident_log_line(r->incident,
                                      r->kind == UpsertKind::created ? "stored" : "updated")
                 << "\n";
-        return true;
+        return true;  // durable: the source acks it to the module
     };
     // A failing sync is retried every second; the same error is logged once.
     std::string last_error;
@@ -238,6 +236,7 @@ int run_daemon(const RunOptions& opts, std::ostream& err) {
         return 2;
     }
 
+    Pipeline pipeline(&*store, IngestHost{opts.host_root, boot_id, {}, {}});
     // Incidents whose write failed (disk full, ...), retried on every loop turn.
     std::map<std::string, Incident> retry;
     auto persist = [&](std::vector<Incident> batch) {
@@ -245,18 +244,12 @@ int run_daemon(const RunOptions& opts, std::ostream& err) {
             batch.push_back(in);
         retry.clear();
         for (Incident in : batch) {
-            if (!in.detected_at) {
-                // The record's kernel timestamp (local_clock, close to CLOCK_MONOTONIC)
-                // dates the detection; without one, the time we saw it.
-                double wall = clock_seconds(CLOCK_REALTIME);
-                double mono = clock_seconds(CLOCK_MONOTONIC);
-                double at = wall;
-                if (in.first_seen_uptime_s && *in.first_seen_uptime_s <= mono)
-                    at = wall - (mono - *in.first_seen_uptime_s);
-                in.detected_at = iso8601_utc(int64_t(at));
-            }
-            fill_host(in.host, read_host_facts(opts.host_root), !in.capture.is_null());
-            auto r = store->upsert(in);
+            // Acked (the kmsg cursor) only when the store changed.
+            auto ack = [&](const UpsertResult& r) {
+                if (r.kind != UpsertKind::unchanged)
+                    source->acknowledge(r.incident);
+            };
+            auto r = pipeline.ingest(in, Origin::kmsg, ack);
             if (!r) {
                 err << "hungtaskd: error: storing incident: " << r.error().to_string()
                     << " (will retry)\n";
@@ -268,7 +261,6 @@ int run_daemon(const RunOptions& opts, std::ostream& err) {
             err << incident_log_line(r->incident,
                                      r->kind == UpsertKind::created ? "stored" : "updated")
                 << "\n";
-            source->acknowledge(r->incident);
         }
     };
 

@@ -10,14 +10,12 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "frames.hpp"
+#include "iso_time.hpp"
+#include "json_text.hpp"
 #include "result.hpp"
 
 namespace hungtask {
-
-// Insertion-ordered, so records read in the order of design.md ("id" first).
-using Json = nlohmann::ordered_json;
 
 enum class Trigger { hung_task, cpu_hog, soft_lockup, panic };
 
@@ -142,48 +140,12 @@ Result<std::vector<Incident>> incidents_from_json(const Json& j);
 // Parses JSON text; errors carry `where` (usually the file name) in front.
 Result<std::vector<Incident>> incidents_from_text(std::string_view text, const std::string& where);
 
-// Serialises JSON; invalid UTF-8 (possible in a corrupted log) is replaced, never thrown.
-std::string dump_json(const Json& j, int indent = 2);
-
-// Replaces invalid UTF-8 sequences with '?'.
-std::string sanitize_utf8(std::string_view s);
-
-// Identity used to coalesce reports and to find an incident again in the store: the same
-// boot, trigger and first victim (pid + comm).  When the boot id is unknown, the kernel
-// release and the first report's timestamp stand in for it.
-std::string incident_key(const Incident& incident);
-
-// Folds a newer view of the same incident (same key) into an existing one: keeps the
-// existing id/seq/detected_at, takes maxima of counters and times, keeps the first full
-// stack, and ORs `panicked`.
-Incident merge_incident(const Incident& existing, const Incident& update);
-
-// Function name of a printed frame: "flush_work+0x12c/0x1e0 [mod]" -> "flush_work".
-std::string frame_function(std::string_view frame);
-// Module of a printed frame: "acme_sync+0x33/0x60 [acme_drv]" -> "acme_drv".
-std::optional<std::string> frame_module(std::string_view frame);
-
 // "%ps"/"%pS" text -> out[fn_key] (function) and out[mod_key] (module or null); no
 // symbol ("0x...", empty, nullopt) -> both null.  Shared by the kmsg and netlink readers.
 void put_symbol(Json& out, const std::optional<std::string>& sym, const char* fn_key,
                 const char* mod_key);
 
-// A stack taken by hungtask.ko's IPI starts with the IPI's own frames: drop them, up to
-// and including the interrupt entry (asm_sysvec_*), so the stack starts where the CPU's
-// holder was interrupted.
-void trim_ipi_frames(std::vector<std::string>& stack);
-// Frames that say how a task sleeps (the scheduler, timeouts, bit waits), not what it
-// waits for.  I/O and completion waits are not among them: they say what for.  Shared by
-// blocked_in() and the explainer's wait classification.
-bool is_scheduling_frame(std::string_view fn);
-// Where the victim waits: the first frame above the scheduler and the generic wait
-// helpers (schedule, wait_for_completion, ...), e.g. "__flush_work" or "__mutex_lock".
+// Where the victim waits: blocked_in() of its stack (frames.hpp).
 std::optional<std::string> blocked_in(const Victim& victim);
-
-// Current time as ISO 8601 UTC (seconds precision) and validation of such strings.
-std::string iso8601_utc(int64_t unix_seconds);
-// Accepts "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS][Z]"; returns the canonical
-// "YYYY-MM-DDTHH:MM:SSZ" form, or nullopt.
-std::optional<std::string> normalize_iso8601(std::string_view s);
 
 }  // namespace hungtask

@@ -45,8 +45,11 @@
 #include <string_view>
 #include <vector>
 
+#include "boot_facts.hpp"
+#include "hung_task_report.hpp"
 #include "incident.hpp"
 #include "kmsg_record.hpp"
+#include "log_line.hpp"
 
 namespace hungtask {
 
@@ -54,20 +57,6 @@ struct LogContext {
     std::string source;                  // "kmsg", "log:PATH"
     std::optional<std::string> boot_id;  // applied to every incident (null when unknown)
 };
-
-// One physical line, classified.
-struct LogLine {
-    enum class Form { plain, console, kmsg, pstore, journal, skip };
-    Form form = Form::plain;
-    std::optional<int> level;      // syslog level when the form carries it
-    std::optional<double> ts;      // seconds since boot
-    std::string msg;               // the printk text, leading spaces kept
-    bool kernel_prefixed = false;  // carried a kernel prefix (timestamp, kmsg, <N>)
-};
-
-// `prev_was_kmsg`: the previous line was a /dev/kmsg record, so a " KEY=value" line is
-// its dictionary continuation (Form::skip).
-LogLine classify_line(std::string_view raw, bool prev_was_kmsg);
 
 // Incremental parser for a stream of lines (the /dev/kmsg follower, or a file).
 class KernelLogFeeder {
@@ -89,35 +78,14 @@ class KernelLogFeeder {
     uint64_t noise_lines() const { return noise_lines_; }
 
   private:
-    struct PendingReport {
-        Victim victim;
-        std::optional<double> ts;
-        std::optional<std::string> release;
-        std::optional<std::string> taint;
-        std::optional<std::string> rip_cs;  // "0033" for 64-bit user mode
-        std::optional<int64_t> orig_rax;
-        bool saw_trace = false;
-    };
-    struct BootFacts {
-        std::optional<std::string> release;
-        std::optional<std::string> preemption;
-        std::optional<int64_t> watchdog;
-        std::optional<int64_t> softlockup_panic;
-        std::optional<int64_t> hung_task_timeout_secs;
-        std::optional<int64_t> hung_task_panic;
-    };
-
     std::vector<Incident> complete_report();
     std::vector<Incident> handle_idle_line(const LogLine& line);
-    bool absorb_report_line(const LogLine& line);
     std::vector<Incident> on_panic(const LogLine& line);
     std::vector<Incident> on_module_incident(Incident in);
     void start_new_boot();
-    void note_boot_facts(const std::string& msg);
-    void refresh_summary(Incident& in) const;
 
     LogContext ctx_;
-    std::optional<PendingReport> pending_;
+    std::optional<HungTaskReport> pending_;
     std::vector<Incident> incidents_;
     std::map<std::string, size_t> by_key_;  // coalescing key -> index in incidents_
     // hungtask.ko's records, and the keys the kernel's own report was seen for (its
@@ -136,13 +104,8 @@ class KernelLogFeeder {
 };
 
 // Parses a whole log.  Incidents come in order of their first report; ids are
-// "<boot id prefix>-<seq>" ("noboot-<seq>" when the boot id is unknown).
+// "<boot id prefix>-<seq>" ("noboot-<seq>" when the boot id is unknown).  Decoding only:
+// the verdict is left to the ingest stage (ingest/pipeline.hpp).
 std::vector<Incident> parse_kernel_log(std::string_view text, const LogContext& ctx);
-
-// Honest one-sentence summary for an incident known only from the kernel's report.
-std::string hung_task_summary(const Incident& incident);
-
-// First 8 hex digits of a boot id ("noboot" when unknown): the id prefix.
-std::string boot_prefix(const std::optional<std::string>& boot_id);
 
 }  // namespace hungtask

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 
-#include "explain.hpp"
 #include "host.hpp"
 #include "syscalls.hpp"
 
@@ -380,7 +379,6 @@ std::optional<Incident> ModuleRecordAssembler::push(std::string_view msg) {
             trim_ipi_frames(frames);
             hop.fields["hog_stack"] = frames;
         }
-        in.verdict = explain_verdict(in);
         Incident done = std::move(in);
         reset();
         return done;

@@ -7,10 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "explain.hpp"
 #include "host.hpp"
 #include "hungtask.h"
-#include "kernel_log.hpp"
+#include "coalesce.hpp"
 #include "syscalls.hpp"
 
 namespace hungtask {
@@ -613,7 +612,6 @@ Result<Incident> decode_incident_message(std::span<const uint8_t> genl_payload) 
     in.host = decode_host(*host);
     if (r.error())
         return *r.error();
-    in.verdict = explain_verdict(in);
     return in;
 }
 

@@ -12,7 +12,8 @@
 //
 // The Incident has the shape ModuleRecordAssembler (kmsg_record.hpp) gives for the same
 // capture: the same victim fields, hop `fields` keys in the same order, host, capture
-// block and verdict, so the store treats both sources alike.  Differences: source is
+// block, so the store treats both sources alike (neither sets the verdict: the ingest stage
+// does, ingest/pipeline.hpp).  Differences: source is
 // "netlink", capture.netlink_version replaces capture.kmsg_version, repeats comes from
 // the module (1 + its coalesced reports), and id/seq are the module's seq (the store
 // keeps them when free, see Store::upsert).

@@ -12,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "kernel_log.hpp"
+#include "coalesce.hpp"
 
 namespace hungtask {
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "coalesce.hpp"
 #include "test_util.hpp"
 
 namespace hungtask {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <regex>
 
+#include "coalesce.hpp"
+#include "ingest/pipeline.hpp"
 #include "test_util.hpp"
 
 namespace hungtask {
@@ -12,8 +14,10 @@ namespace {
 
 using test::fixture;
 
+// As scan-log reads a file: the parser, then the ingest stage's explain step.
 std::vector<Incident> parse_fixture(const std::string& rel, std::optional<std::string> boot = {}) {
-    return parse_kernel_log(fixture(rel), LogContext{"log:" + rel, boot});
+    return explain_all(parse_kernel_log(fixture(rel), LogContext{"log:" + rel, boot}),
+                       Origin::log_file);
 }
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {

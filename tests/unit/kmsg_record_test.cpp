@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ingest/pipeline.hpp"
 #include "kernel_log.hpp"
 #include "test_util.hpp"
 
@@ -56,6 +57,8 @@ std::optional<Incident> feed(ModuleRecordAssembler& a, size_t skip = SIZE_MAX) {
         if (auto in = a.push(kRecord[i]))
             out = in;
     }
+    if (out)  // the ingest stage's explain step, as the daemon runs it
+        explain_incident(*out, Origin::kmsg);
     return out;
 }
 
@@ -240,6 +243,8 @@ std::optional<Incident> feed_v2(ModuleRecordAssembler& a, bool twice = false) {
                 out = in;
         }
     }
+    if (out)  // the ingest stage's explain step, as the daemon runs it
+        explain_incident(*out, Origin::kmsg);
     return out;
 }
 
@@ -322,7 +327,9 @@ TEST(KmsgRecord, V2LostStackLineKeepsTheFramesBeforeTheHole) {
 TEST(KmsgRecord, RealSeedCapturesGiveTheSeedVerdict) {
     for (const char* file :
          {"kernel-logs/module-seed-6.1-console.txt", "kernel-logs/module-seed-6.12-console.txt"}) {
-        auto incidents = parse_kernel_log(fixture(file), LogContext{file, std::nullopt});
+        auto incidents =
+        explain_all(parse_kernel_log(fixture(file), LogContext{file, std::nullopt}),
+                    Origin::log_file);
         ASSERT_EQ(incidents.size(), 1u) << file;
         const Incident& in = incidents[0];
         EXPECT_FALSE(in.capture.is_null()) << file;
@@ -350,7 +357,9 @@ TEST(KmsgRecord, RealSeedCapturesGiveTheSeedVerdict) {
 // the record is printed after the kernel's report of the same pass, by a work item.
 TEST(KmsgRecord, RealV2SeedCaptureGivesTheSeedVerdict) {
     const char* file = "kernel-logs/module-seed-v2-6.1-console.txt";
-    auto incidents = parse_kernel_log(fixture(file), LogContext{file, std::nullopt});
+    auto incidents =
+        explain_all(parse_kernel_log(fixture(file), LogContext{file, std::nullopt}),
+                    Origin::log_file);
     const Incident* acme = nullptr;
     for (const auto& in : incidents) {
         if (!in.victims.empty() && in.victims[0].comm == "acme-sync")

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hungtask.h"
+#include "ingest/pipeline.hpp"
 #include "kmsg_record.hpp"
 #include "test_util.hpp"
 
@@ -18,6 +19,13 @@ namespace hungtask {
 namespace {
 
 using Bytes = std::vector<uint8_t>;
+
+// The decoder, then the ingest stage's explain step (as the daemon runs them).
+Result<Incident> explained(Result<Incident> r) {
+    if (r)
+        explain_incident(*r, Origin::netlink);
+    return r;
+}
 
 Bytes fixture_bytes(const std::string& name) {
     std::string s = test::fixture("netlink/" + name);
@@ -117,6 +125,8 @@ std::optional<Incident> kmsg_incident(const std::string& file, uint64_t seq) {
             out = in;
         start = nl + 1;
     }
+    if (out)  // the ingest stage's explain step, as the daemon runs it
+        explain_incident(*out, Origin::kmsg);
     return out;
 }
 
@@ -130,7 +140,7 @@ std::vector<std::string> kinds(const Incident& in) {
 // The seed look-alike (tests/selftests/nl-scenario/trigger) as the module sent it.
 TEST(NetlinkDecode, SeedMessagesGiveTheSeedVerdict) {
     for (const char* file : {"event-6.12.bin", "dump-6.12.bin", "event-6.1.bin"}) {
-        auto r = decode_incident_message(fixture_bytes(file));
+        auto r = explained(decode_incident_message(fixture_bytes(file)));
         ASSERT_TRUE(r.ok()) << file << ": " << r.error().to_string();
         const Incident& in = *r;
         EXPECT_EQ(in.source, "netlink") << file;
@@ -189,7 +199,7 @@ TEST(NetlinkDecode, SameIncidentAsTheKmsgRecordOfTheSameCapture) {
     for (const Case& k : {Case{"event-6.12.bin", "kmsg-6.12.txt", 1},
                           Case{"event-6.1-kworker.bin", "kmsg-6.1.txt", 1},
                           Case{"event-6.1.bin", "kmsg-6.1.txt", 2}}) {
-        auto nl = decode_incident_message(fixture_bytes(k.bin));
+        auto nl = explained(decode_incident_message(fixture_bytes(k.bin)));
         ASSERT_TRUE(nl.ok()) << k.bin << ": " << nl.error().to_string();
         auto km = kmsg_incident(k.log, k.seq);
         ASSERT_TRUE(km) << k.log;
@@ -219,7 +229,7 @@ TEST(NetlinkDecode, SameIncidentAsTheKmsgRecordOfTheSameCapture) {
 // held CPU 1.  No chain was found, so the verdict must not blame anyone.
 TEST(NetlinkDecode, RealIncidentWithoutAChainBlamesNobody) {
     for (const char* file : {"event-6.1-kworker.bin", "dump-6.1-kworker.bin"}) {
-        auto r = decode_incident_message(fixture_bytes(file));
+        auto r = explained(decode_incident_message(fixture_bytes(file)));
         ASSERT_TRUE(r.ok()) << file << ": " << r.error().to_string();
         EXPECT_EQ(r->seq, 1u);
         EXPECT_EQ(r->victims[0].comm, "kworker/0:1");
@@ -454,12 +464,12 @@ TEST(NetlinkDecode, MalformedValuesNameTheirAttribute) {
 }
 
 TEST(NetlinkDecode, AHopOfAnUnknownKindStaysInTheChain) {
-    auto r = decode_incident_message(minimal([](Msg& t) {
+    auto r = explained(decode_incident_message(minimal([](Msg& t) {
                                          t.begin(HUNGTASK_A_INCIDENT_HOP)
                                              .u32(HUNGTASK_A_HOP_KIND, 40)
                                              .u8(HUNGTASK_A_HOP_VERIFIED, 0)
                                              .end();
-                                     }).bytes());
+                                     }).bytes()));
     ASSERT_TRUE(r.ok()) << r.error().to_string();
     ASSERT_EQ(r->chain.size(), 1u);
     EXPECT_EQ(r->chain[0].kind, "unknown");

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "explain.hpp"
+#include "ingest/pipeline.hpp"
 #include "kernel_log.hpp"
 #include "test_util.hpp"
 
@@ -109,8 +110,9 @@ Incident seed_like_incident() {
 }
 
 std::vector<Incident> golden_set() {
-    auto parsed = parse_kernel_log(test::fixture("logs/hung-6.1-console.log"),
-                                   LogContext{"log:hung-6.1-console.log", kBoot});
+    auto parsed = explain_all(parse_kernel_log(test::fixture("logs/hung-6.1-console.log"),
+                                               LogContext{"log:hung-6.1-console.log", kBoot}),
+                              Origin::log_file);
     EXPECT_EQ(parsed.size(), 2u);
     parsed[0].detected_at = "2025-11-25T06:40:09Z";
     parsed[1].detected_at = "2025-11-25T06:40:09Z";
