@@ -377,6 +377,40 @@ static int hungtask_cpu_nl_put(struct hungtask_nlw *w, const struct hungtask_hop
 }
 
 /**
+ * hungtask_cpu_fill_max() - make @hop the largest cpu hop (fault_fill_max).
+ * @hop: the hop to fill.
+ * @i: its index in the chain (its CPU number).
+ * @inc: the incident; its victim is the hog, its victim stack the hog's stack.
+ *
+ * Test only (ring.c's fault_fill_max): counts and strings at their limits.
+ * Context: any.
+ */
+void hungtask_cpu_fill_max(struct hungtask_hop *hop, unsigned int i,
+			   const struct hungtask_incident *inc)
+{
+	struct hungtask_hop_cpu *c = &hop->cpu;
+	unsigned int r;
+
+	memset(hop, 0, sizeof(*hop));
+	hop->kind = HUNGTASK_HOP_KIND_CPU;
+	memset(hop->reason, 'n', sizeof(hop->reason) - 1);
+	c->cpu = i;
+	c->have_hog = true;
+	c->hog = inc->victim;
+	c->hog_stack = inc->victim_stack;
+	c->hog_stack_note = "fault_fill_max: a test-only incident";
+	c->hog_source = "walk";
+	c->nr_runq = HUNGTASK_MAX_RUNQ;
+	c->runq_total = HUNGTASK_MAX_RUNQ;
+	c->runq_walked = HUNGTASK_MAX_RUNQ;
+	for (r = 0; r < HUNGTASK_MAX_RUNQ; r++) {
+		c->runq[r].pid = inc->victim.pid;
+		memset(c->runq[r].comm, 'q', sizeof(c->runq[r].comm) - 1);
+		c->runq[r].state = 'R';
+	}
+}
+
+/**
  * hungtask_cpu_init() - allocate the per-CPU stack IPI slots.
  *
  * Context: process context, may sleep.
@@ -417,7 +451,6 @@ static void hungtask_cpu_exit(void)
 }
 
 const struct hungtask_chain_kind hungtask_chain_kind_cpu = {
-	.name = "cpu",
 	.follow = hungtask_follow_starved,
 	.kmsg = hungtask_cpu_kmsg,
 	.kmsg_stacks = hungtask_cpu_kmsg_stacks,

@@ -209,7 +209,6 @@ struct hungtask_pool_scan {
 	struct task_struct *busy_same;	/* a worker executing the target right now */
 	struct task_struct *runnable;	/* woken, waiting for its CPU */
 	struct task_struct *any;	/* some member of the pool */
-	unsigned int members;
 	unsigned int executing_candidates;	/* workers that could hold the list head */
 };
 
@@ -251,7 +250,6 @@ static void hungtask_scan_pool(struct hungtask_ctx *ctx, const struct hungtask_h
 			continue;
 		if (!hungtask_worker_of_pool(t, f->pool, &worker))
 			continue;
-		ps->members++;
 		ps->any = ps->any ?: t;
 		if (hungtask_read_worker_head(worker, &head))
 			continue;
@@ -436,7 +434,6 @@ static int hungtask_flush_work_nl_put(struct hungtask_nlw *w, const struct hungt
 }
 
 const struct hungtask_chain_kind hungtask_chain_kind_flush_work = {
-	.name = "flush_work",
 	.follow = hungtask_follow_flush,
 	.kmsg = hungtask_flush_work_kmsg,
 	.nl_put = hungtask_flush_work_nl_put,

@@ -58,7 +58,6 @@ static int hungtask_worker_nl_put(struct hungtask_nlw *w, const struct hungtask_
 }
 
 const struct hungtask_chain_kind hungtask_chain_kind_worker = {
-	.name = "worker",
 	.kmsg = hungtask_worker_kmsg,
 	.nl_put = hungtask_worker_nl_put,
 };

@@ -364,7 +364,6 @@ void hungtask_kmsg_stack(struct hungtask_kmsg_buf *b, const char *head,
  * capture.c, kmsg.c and netlink.c only go through the table.
  */
 struct hungtask_chain_kind {
-	const char *name;
 	/*
 	 * Optional (NULL: another kind's follower adds these hops). Return
 	 * true when it explained @t; *next is the task to follow, or NULL.
@@ -401,6 +400,8 @@ struct hungtask_hop *hungtask_worker_hop_add(struct hungtask_ctx *ctx, struct ta
 
 /* chain_cpu.c */
 extern unsigned int hungtask_runq_walk_max;
+void hungtask_cpu_fill_max(struct hungtask_hop *hop, unsigned int i,
+			   const struct hungtask_incident *inc);
 /* runq_walk_max bounds: the module parameter and the netlink policy (as proto/hungtask.yaml). */
 #define HUNGTASK_RUNQ_WALK_MIN 1
 #define HUNGTASK_RUNQ_WALK_MAX 1000000

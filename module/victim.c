@@ -126,13 +126,14 @@ static int hungtask_path_arg_x32(long nr)
 static int hungtask_path_arg(enum hungtask_syscall_abi abi, long nr)
 {
 	switch (abi) {
+	case HUNGTASK_SYSCALL_ABI_X86_64:
+		break;
 	case HUNGTASK_SYSCALL_ABI_IA32:
 		return hungtask_path_arg_ia32(nr);
 	case HUNGTASK_SYSCALL_ABI_X32:
 		return hungtask_path_arg_x32(nr);
-	default:
-		return hungtask_path_arg_x86_64(nr);
 	}
+	return hungtask_path_arg_x86_64(nr);
 }
 
 /*
@@ -196,7 +197,7 @@ void hungtask_victim_snap(struct hungtask_ctx *ctx, struct task_struct *victim)
 	case HUNGTASK_SYSCALL_ABI_X32:
 		inc->syscall_nr = (long)(regs.orig_ax & ~__X32_SYSCALL_BIT);
 		break;
-	default:
+	case HUNGTASK_SYSCALL_ABI_X86_64:
 		inc->syscall_nr = (long)regs.orig_ax;
 		break;
 	}
