@@ -14,6 +14,9 @@
 
 /**
  * hungtask_kmsg_quote() - make a string safe to print inside double quotes.
+ * @dst: the result.
+ * @len: bytes of @dst.
+ * @src: the string.
  *
  * Context: any. Return: @dst.
  */
@@ -49,6 +52,8 @@ static void hungtask_kmsg_vadd(struct hungtask_kmsg_buf *b, const char *fmt, va_
 
 /**
  * hungtask_kmsg_add() - append key=value text to the current line of @b.
+ * @b: the record.
+ * @fmt: printf format of the text, then its arguments.
  *
  * Context: any.
  */
@@ -63,6 +68,7 @@ void hungtask_kmsg_add(struct hungtask_kmsg_buf *b, const char *fmt, ...)
 
 /**
  * hungtask_kmsg_close() - end the current line of @b with its '\n'.
+ * @b: the record.
  *
  * Context: any.
  */
@@ -75,6 +81,8 @@ void hungtask_kmsg_close(struct hungtask_kmsg_buf *b)
 
 /**
  * hungtask_kmsg_line() - start a record line "hungtask: v2 seq=N " + @fmt.
+ * @b: the record.
+ * @fmt: printf format of the rest of the line, then its arguments.
  *
  * Context: any.
  */
@@ -93,6 +101,9 @@ void hungtask_kmsg_line(struct hungtask_kmsg_buf *b, const char *fmt, ...)
 
 /**
  * hungtask_kmsg_symbol() - append key="symbol+off/size [module]" for @addr.
+ * @b: the record.
+ * @key: the key.
+ * @addr: a kernel text address.
  *
  * The symbol is bounded and quoted here, so a long name cannot cut a line.
  * Context: any.
@@ -107,6 +118,8 @@ void hungtask_kmsg_symbol(struct hungtask_kmsg_buf *b, const char *key, unsigned
 
 /**
  * hungtask_kmsg_task() - append the keys of a task snapshot to the current line.
+ * @b: the record.
+ * @s: the snapshot.
  *
  * Context: any.
  */

@@ -11,8 +11,13 @@
 
 /**
  * hungtask_w_put() - put (or measure) one attribute of @len bytes.
+ * @w: the writer.
+ * @type: the attribute type.
+ * @len: bytes of @data.
+ * @data: the payload.
  *
- * Context: any (GFP-free; the skb is allocated by the caller).
+ * Context: any (it allocates nothing; the caller sized the skb).
+ * Return: 0, or -EMSGSIZE.
  */
 int hungtask_w_put(struct hungtask_nlw *w, int type, size_t len, const void *data)
 {
@@ -25,8 +30,12 @@ int hungtask_w_put(struct hungtask_nlw *w, int type, size_t len, const void *dat
 
 /**
  * hungtask_w_u8() - put (or measure) a u8 attribute.
+ * @w: the writer.
+ * @type: the attribute type.
+ * @v: the value.
  *
- * Context: any (GFP-free; the skb is allocated by the caller).
+ * Context: any (it allocates nothing; the caller sized the skb).
+ * Return: 0, or -EMSGSIZE.
  */
 int hungtask_w_u8(struct hungtask_nlw *w, int type, u8 v)
 {
@@ -35,8 +44,12 @@ int hungtask_w_u8(struct hungtask_nlw *w, int type, u8 v)
 
 /**
  * hungtask_w_u32() - put (or measure) a u32 attribute.
+ * @w: the writer.
+ * @type: the attribute type.
+ * @v: the value.
  *
- * Context: any (GFP-free; the skb is allocated by the caller).
+ * Context: any (it allocates nothing; the caller sized the skb).
+ * Return: 0, or -EMSGSIZE.
  */
 int hungtask_w_u32(struct hungtask_nlw *w, int type, u32 v)
 {
@@ -45,8 +58,12 @@ int hungtask_w_u32(struct hungtask_nlw *w, int type, u32 v)
 
 /**
  * hungtask_w_s32() - put (or measure) an s32 attribute.
+ * @w: the writer.
+ * @type: the attribute type.
+ * @v: the value.
  *
- * Context: any (GFP-free; the skb is allocated by the caller).
+ * Context: any (it allocates nothing; the caller sized the skb).
+ * Return: 0, or -EMSGSIZE.
  */
 int hungtask_w_s32(struct hungtask_nlw *w, int type, s32 v)
 {
@@ -56,8 +73,13 @@ int hungtask_w_s32(struct hungtask_nlw *w, int type, s32 v)
 /**
  * hungtask_w_u64() - put (or measure) a u64 or s64 attribute, 64-bit aligned
  * with the set's pad attribute @pad when needed.
+ * @w: the writer.
+ * @type: the attribute type.
+ * @v: the value.
+ * @pad: the pad attribute of the set.
  *
- * Context: any (GFP-free; the skb is allocated by the caller).
+ * Context: any (it allocates nothing; the caller sized the skb).
+ * Return: 0, or -EMSGSIZE.
  */
 int hungtask_w_u64(struct hungtask_nlw *w, int type, u64 v, int pad)
 {
@@ -70,8 +92,12 @@ int hungtask_w_u64(struct hungtask_nlw *w, int type, u64 v, int pad)
 
 /**
  * hungtask_w_str() - put (or measure) a NUL-terminated string attribute.
+ * @w: the writer.
+ * @type: the attribute type.
+ * @str: the string.
  *
- * Context: any (GFP-free; the skb is allocated by the caller).
+ * Context: any (it allocates nothing; the caller sized the skb).
+ * Return: 0, or -EMSGSIZE.
  */
 int hungtask_w_str(struct hungtask_nlw *w, int type, const char *str)
 {
@@ -81,8 +107,13 @@ int hungtask_w_str(struct hungtask_nlw *w, int type, const char *str)
 /**
  * hungtask_w_sym() - put (or measure) @addr as "%pS" or "%ps" (@fmt) text; the
  * text is rendered once per pass, on the stack.
+ * @w: the writer.
+ * @type: the attribute type.
+ * @fmt: "%pS" or "%ps".
+ * @addr: the kernel address.
  *
- * Context: any (GFP-free; the skb is allocated by the caller).
+ * Context: any (it allocates nothing; the caller sized the skb).
+ * Return: 0, or -EMSGSIZE.
  */
 int hungtask_w_sym(struct hungtask_nlw *w, int type, const char *fmt, unsigned long addr)
 {
@@ -95,8 +126,12 @@ int hungtask_w_sym(struct hungtask_nlw *w, int type, const char *fmt, unsigned l
 /**
  * hungtask_w_nest() - open a nest; *@nest is NULL when measuring (hungtask_w_end()
  * accepts that).
+ * @w: the writer.
+ * @type: the attribute type.
+ * @nest: set to the open nest, or NULL when measuring.
  *
- * Context: any (GFP-free; the skb is allocated by the caller).
+ * Context: any (it allocates nothing; the caller sized the skb).
+ * Return: 0, or -EMSGSIZE.
  */
 int hungtask_w_nest(struct hungtask_nlw *w, int type, struct nlattr **nest)
 {
@@ -111,8 +146,12 @@ int hungtask_w_nest(struct hungtask_nlw *w, int type, struct nlattr **nest)
 
 /**
  * hungtask_w_end() - close the nest @nest, or cancel it when @err is set.
+ * @w: the writer.
+ * @nest: from hungtask_w_nest().
+ * @err: nonzero when something in the nest failed.
  *
- * Context: any (GFP-free; the skb is allocated by the caller).
+ * Context: any (it allocates nothing; the caller sized the skb).
+ * Return: 0, or -EMSGSIZE.
  */
 int hungtask_w_end(struct hungtask_nlw *w, struct nlattr *nest, int err)
 {
@@ -127,8 +166,12 @@ int hungtask_w_end(struct hungtask_nlw *w, struct nlattr *nest, int err)
 
 /**
  * hungtask_put_task() - put (or measure) a task snapshot as the nest @attr.
+ * @w: the writer.
+ * @attr: the nest attribute type.
+ * @t: the snapshot.
  *
- * Context: any (GFP-free; the skb is allocated by the caller).
+ * Context: any (it allocates nothing; the caller sized the skb).
+ * Return: 0, or -EMSGSIZE.
  */
 int hungtask_put_task(struct hungtask_nlw *w, int attr, const struct hungtask_task_snap *t)
 {
@@ -166,8 +209,12 @@ int hungtask_put_task(struct hungtask_nlw *w, int attr, const struct hungtask_ta
 /**
  * hungtask_put_stack() - put (or measure) a stack as the nest @attr, one frame
  * nest per frame.
+ * @w: the writer.
+ * @attr: the nest attribute type.
+ * @st: the frames.
  *
- * Context: any (GFP-free; the skb is allocated by the caller).
+ * Context: any (it allocates nothing; the caller sized the skb).
+ * Return: 0, or -EMSGSIZE.
  */
 int hungtask_put_stack(struct hungtask_nlw *w, int attr, const struct hungtask_stack *st)
 {

@@ -55,6 +55,8 @@ void hungtask_snap_task(struct task_struct *t, struct hungtask_task_snap *snap)
 
 /**
  * hungtask_hop_add() - append a hop to the chain of the incident.
+ * @ctx: capture context.
+ * @kind: the kind of the hop.
  *
  * Context: any.
  * Return: the zeroed hop, or NULL when the chain is full.
@@ -74,6 +76,8 @@ struct hungtask_hop *hungtask_hop_add(struct hungtask_ctx *ctx, enum hungtask_ho
 
 /**
  * hungtask_reason() - note why a hop is not verified (the first reason wins).
+ * @hop: the hop.
+ * @why: the reason.
  *
  * Context: any.
  */
