@@ -58,97 +58,6 @@ bool hungtask_cfg_capture = true;
 bool hungtask_cfg_kmsg = true;
 static struct hungtask_incident hungtask_scratch;
 
-static const struct hungtask_follower *const hungtask_followers[] = {
-	&hungtask_follow_flush_work,
-	&hungtask_follow_runq,
-};
-
-/**
- * hungtask_snap_task() - copy what explains a task's scheduling state.
- * @ctx: capture context.
- * @t: a task, valid under rcu_read_lock().
- * @snap: filled.
- *
- * Context: atomic, under rcu_read_lock(), or in IRQ context for current.
- */
-void hungtask_snap_task(struct hungtask_ctx *ctx, struct task_struct *t,
-			struct hungtask_task_snap *snap)
-{
-	u64 now, arrival, queued;
-
-	memset(snap, 0, sizeof(*snap));
-	snap->pid = t->pid;
-	snap->tgid = t->tgid;
-	/* No task_lock(): this also runs in IRQ context (the stack IPI). */
-	strscpy(snap->comm, t->comm, sizeof(snap->comm));
-	snap->state = task_state_to_char(t);
-	snap->flags = READ_ONCE(t->flags);
-	snap->cpu = task_cpu(t);
-	snap->on_cpu = READ_ONCE(t->on_cpu);
-	snap->on_rq = READ_ONCE(t->on_rq);
-	snap->policy = READ_ONCE(t->policy);
-	snap->prio = READ_ONCE(t->prio);
-	snap->kthread = snap->flags & PF_KTHREAD;
-	if (snap->kthread)
-		snap->threadfn = (unsigned long)kthread_func(t);
-	snap->sum_exec_runtime = READ_ONCE(t->se.sum_exec_runtime);
-	snap->nvcsw = READ_ONCE(t->nvcsw);
-	snap->nivcsw = READ_ONCE(t->nivcsw);
-	/* sched_info times are the rq clock of the task's CPU. */
-	now = sched_clock_cpu(snap->cpu);
-	arrival = READ_ONCE(t->sched_info.last_arrival);
-	queued = READ_ONCE(t->sched_info.last_queued);
-	snap->since_arrival_ns = arrival && now > arrival ? now - arrival : 0;
-	snap->queued_ns = queued && now > queued ? now - queued : 0;
-	snap->run_delay_ns = READ_ONCE(t->sched_info.run_delay);
-}
-
-/**
- * hungtask_hop_add() - append a hop to the chain of the incident.
- *
- * Context: any.
- * Return: the zeroed hop, or NULL when the chain is full.
- */
-struct hungtask_hop *hungtask_hop_add(struct hungtask_ctx *ctx, enum hungtask_hop_kind kind)
-{
-	struct hungtask_incident *inc = ctx->inc;
-	struct hungtask_hop *hop;
-
-	if (inc->nr_hops >= HUNGTASK_MAX_HOPS)
-		return NULL;
-	hop = &inc->hops[inc->nr_hops++];
-	memset(hop, 0, sizeof(*hop));
-	hop->kind = kind;
-	return hop;
-}
-
-/**
- * hungtask_reason() - note why a hop is not verified (the first reason wins).
- *
- * Context: any.
- */
-void hungtask_reason(struct hungtask_hop *hop, const char *why)
-{
-	if (!hop->reason[0])
-		strscpy(hop->reason, why, sizeof(hop->reason));
-}
-
-static void hungtask_follow_chain(struct hungtask_ctx *ctx, struct task_struct *t)
-{
-	unsigned int depth, i;
-
-	for (depth = 0; t && depth < HUNGTASK_MAX_HOPS; depth++) {
-		struct task_struct *next = NULL;
-		bool explained = false;
-
-		for (i = 0; i < ARRAY_SIZE(hungtask_followers) && !explained; i++)
-			explained = hungtask_followers[i]->follow(ctx, t, &next);
-		if (!explained || next == t)
-			break;
-		t = next;
-	}
-}
-
 /*
  * Is this report part of the detector pass we saw last? khungtaskd sleeps
  * (schedule_timeout_interruptible() in watchdog(), kernel/hung_task.c, 6.1
@@ -189,7 +98,7 @@ static void hungtask_capture_one(struct task_struct *victim, unsigned long switc
 	rcu_read_lock();
 	hungtask_victim_snap(&ctx, victim);
 	inc->victim_ns = ktime_get_ns() - t0;
-	hungtask_follow_chain(&ctx, victim);
+	hungtask_chain_follow(&ctx, victim);
 	rcu_read_unlock();
 	hungtask_host_snap(&inc->host);
 	inc->capture_ns = ktime_get_ns() - t0;
@@ -257,6 +166,13 @@ void hungtask_capture_stats(struct hungtask_capture_stats *st)
 	spin_unlock(&hungtask_capture_lock);
 }
 
+/**
+ * hungtask_capture_init() - check the capture's module parameters.
+ *
+ * The capture has nothing to undo at unload: it has no exit.
+ * Context: process context.
+ * Return: 0, or -EINVAL.
+ */
 int hungtask_capture_init(void)
 {
 	if (captures_per_scan < 1 || captures_per_scan > 1024) {
@@ -264,10 +180,5 @@ int hungtask_capture_init(void)
 		       captures_per_scan);
 		return -EINVAL;
 	}
-	return hungtask_chain_cpu_init();
-}
-
-void hungtask_capture_exit(void)
-{
-	hungtask_chain_cpu_exit();
+	return 0;
 }

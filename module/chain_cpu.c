@@ -124,7 +124,7 @@ static struct hungtask_ipi_slot __percpu *hungtask_ipi_slots;
  * handler touches no module data after module_put(), and free_module()
  * (kernel/module/main.c, 6.1 and 6.12) calls synchronize_rcu() before it
  * frees the module's memory. synchronize_rcu() waits for every region with
- * interrupts off, such as this handler's; hungtask_chain_cpu_exit() relies
+ * interrupts off, such as this handler's; hungtask_cpu_exit() relies
  * on the same rule before it frees the slots.
  */
 static void hungtask_ipi_handler(void *info)
@@ -132,7 +132,7 @@ static void hungtask_ipi_handler(void *info)
 	struct hungtask_ipi_slot *slot = info;
 
 	slot->idle = is_idle_task(current);
-	hungtask_snap_task(NULL, current, &slot->hog);
+	hungtask_snap_task(current, &slot->hog);
 	slot->stack.nr = stack_trace_save(slot->stack.frames, HUNGTASK_MAX_FRAMES, 0);
 	atomic_set_release(&slot->busy, 0);
 	module_put(THIS_MODULE);
@@ -271,7 +271,7 @@ static bool hungtask_follow_starved(struct hungtask_ctx *ctx, struct task_struct
 		c->hog_source = "ipi";
 		hop->verified = true;
 	} else if (holder) {
-		hungtask_snap_task(ctx, holder, &c->hog);
+		hungtask_snap_task(holder, &c->hog);
 		c->hog_source = "walk";
 		hungtask_reason(hop, "holder seen only by the task walk (on_cpu), not on the CPU by IPI");
 	} else if (c->cpu == smp_processor_id()) {
@@ -286,13 +286,13 @@ static bool hungtask_follow_starved(struct hungtask_ctx *ctx, struct task_struct
 	return true;
 }
 
-const struct hungtask_follower hungtask_follow_runq = {
-	.name = "runq",
-	.follow = hungtask_follow_starved,
-};
-
-/* The runqueue goes on the hop line as runq_* lists; the hog on a line of its own. */
-static void hungtask_emit_cpu(struct hungtask_kmsg_buf *b, unsigned int i,
+/*
+ * kmsg: the runqueue goes on the hop line as runq_* lists (runq_pid,
+ * runq_state, runq_queued_ns, runq_comm); the hog on a line of its own,
+ * "hog hop=<i>" with a task's keys, and its stack after the chain, as
+ * "hogstack hop=<i> i=<first> fn=<list>" lines.
+ */
+static void hungtask_cpu_kmsg(struct hungtask_kmsg_buf *b, unsigned int i,
 			      const struct hungtask_hop *hop, const char *reason)
 {
 	const struct hungtask_hop_cpu *c = &hop->cpu;
@@ -321,7 +321,7 @@ static void hungtask_emit_cpu(struct hungtask_kmsg_buf *b, unsigned int i,
 	}
 }
 
-static void hungtask_emit_cpu_stacks(struct hungtask_kmsg_buf *b, unsigned int i,
+static void hungtask_cpu_kmsg_stacks(struct hungtask_kmsg_buf *b, unsigned int i,
 				     const struct hungtask_hop *hop)
 {
 	char head[32];
@@ -332,18 +332,91 @@ static void hungtask_emit_cpu_stacks(struct hungtask_kmsg_buf *b, unsigned int i
 	hungtask_kmsg_stack(b, head, &hop->cpu.hog_stack);
 }
 
-const struct hungtask_hop_ops hungtask_hop_cpu_ops = {
-	.emit = hungtask_emit_cpu,
-	.emit_stacks = hungtask_emit_cpu_stacks,
-};
+static int hungtask_put_runq(struct hungtask_nlw *w, const struct hungtask_hop_cpu *c,
+			     unsigned int r)
+{
+	struct nlattr *nest;
+	int err = hungtask_w_nest(w, HUNGTASK_A_HOP_CPU_RUNQ, &nest);
+
+	if (err)
+		return err;
+	err = hungtask_w_u32(w, HUNGTASK_A_RUNQ_ENTRY_PID, c->runq[r].pid) ||
+	      hungtask_w_str(w, HUNGTASK_A_RUNQ_ENTRY_COMM, c->runq[r].comm) ||
+	      hungtask_w_u8(w, HUNGTASK_A_RUNQ_ENTRY_STATE, c->runq[r].state) ||
+	      hungtask_w_u64(w, HUNGTASK_A_RUNQ_ENTRY_QUEUED_NS, c->runq[r].queued_ns,
+			     HUNGTASK_A_RUNQ_ENTRY_PAD);
+	return hungtask_w_end(w, nest, err);
+}
+
+static int hungtask_cpu_nl_put(struct hungtask_nlw *w, const struct hungtask_hop *hop)
+{
+	const struct hungtask_hop_cpu *c = &hop->cpu;
+	u32 source = HUNGTASK_HOG_SOURCE_NONE;
+	struct nlattr *nest;
+	unsigned int r;
+	int err = hungtask_w_nest(w, HUNGTASK_A_HOP_CPU, &nest);
+
+	if (err)
+		return err;
+	if (c->hog_source)
+		source = !strcmp(c->hog_source, "ipi") ? HUNGTASK_HOG_SOURCE_IPI :
+							 HUNGTASK_HOG_SOURCE_WALK;
+	err = hungtask_w_u32(w, HUNGTASK_A_HOP_CPU_CPU, c->cpu) ||
+	      hungtask_w_u32(w, HUNGTASK_A_HOP_CPU_HOG_SOURCE, source) ||
+	      (c->have_hog && hungtask_put_task(w, HUNGTASK_A_HOP_CPU_HOG, &c->hog)) ||
+	      (c->have_hog && hungtask_put_stack(w, HUNGTASK_A_HOP_CPU_HOG_STACK, &c->hog_stack)) ||
+	      (c->hog_stack_note &&
+	       hungtask_w_str(w, HUNGTASK_A_HOP_CPU_STACK_NOTE, c->hog_stack_note)) ||
+	      hungtask_w_u64(w, HUNGTASK_A_HOP_CPU_IPI_NS, c->ipi_ns, HUNGTASK_A_HOP_CPU_PAD) ||
+	      hungtask_w_u32(w, HUNGTASK_A_HOP_CPU_RUNQ_TOTAL, c->runq_total) ||
+	      hungtask_w_u32(w, HUNGTASK_A_HOP_CPU_RUNQ_WALKED, c->runq_walked) ||
+	      hungtask_w_u8(w, HUNGTASK_A_HOP_CPU_RUNQ_TRUNCATED, c->runq_truncated);
+	for (r = 0; r < c->nr_runq && r < HUNGTASK_MAX_RUNQ && !err; r++)
+		err = hungtask_put_runq(w, c, r);
+	return hungtask_w_end(w, nest, err);
+}
 
 /**
- * hungtask_chain_cpu_init() - allocate the per-CPU stack IPI slots.
+ * hungtask_cpu_fill_max() - make @hop the largest cpu hop (fault_fill_max).
+ * @hop: the hop to fill.
+ * @i: its index in the chain (its CPU number).
+ * @inc: the incident; its victim is the hog, its victim stack the hog's stack.
+ *
+ * Test only (ring.c's fault_fill_max): counts and strings at their limits.
+ * Context: any.
+ */
+void hungtask_cpu_fill_max(struct hungtask_hop *hop, unsigned int i,
+			   const struct hungtask_incident *inc)
+{
+	struct hungtask_hop_cpu *c = &hop->cpu;
+	unsigned int r;
+
+	memset(hop, 0, sizeof(*hop));
+	hop->kind = HUNGTASK_HOP_KIND_CPU;
+	memset(hop->reason, 'n', sizeof(hop->reason) - 1);
+	c->cpu = i;
+	c->have_hog = true;
+	c->hog = inc->victim;
+	c->hog_stack = inc->victim_stack;
+	c->hog_stack_note = "fault_fill_max: a test-only incident";
+	c->hog_source = "walk";
+	c->nr_runq = HUNGTASK_MAX_RUNQ;
+	c->runq_total = HUNGTASK_MAX_RUNQ;
+	c->runq_walked = HUNGTASK_MAX_RUNQ;
+	for (r = 0; r < HUNGTASK_MAX_RUNQ; r++) {
+		c->runq[r].pid = inc->victim.pid;
+		memset(c->runq[r].comm, 'q', sizeof(c->runq[r].comm) - 1);
+		c->runq[r].state = 'R';
+	}
+}
+
+/**
+ * hungtask_cpu_init() - allocate the per-CPU stack IPI slots.
  *
  * Context: process context, may sleep.
  * Return: 0, or -ENOMEM.
  */
-int hungtask_chain_cpu_init(void)
+static int hungtask_cpu_init(void)
 {
 	int cpu;
 
@@ -360,7 +433,7 @@ int hungtask_chain_cpu_init(void)
 }
 
 /**
- * hungtask_chain_cpu_exit() - free the per-CPU stack IPI slots.
+ * hungtask_cpu_exit() - free the per-CPU stack IPI slots.
  *
  * Never waits for an IPI: module exit runs only once the module's reference
  * count is zero, and every pending stack IPI holds a reference, so every
@@ -370,9 +443,18 @@ int hungtask_chain_cpu_init(void)
  *
  * Context: process context, sleeps in synchronize_rcu().
  */
-void hungtask_chain_cpu_exit(void)
+static void hungtask_cpu_exit(void)
 {
 	synchronize_rcu();
 	free_percpu(hungtask_ipi_slots);
 	hungtask_ipi_slots = NULL;
 }
+
+const struct hungtask_chain_kind hungtask_chain_kind_cpu = {
+	.follow = hungtask_follow_starved,
+	.kmsg = hungtask_cpu_kmsg,
+	.kmsg_stacks = hungtask_cpu_kmsg_stacks,
+	.nl_put = hungtask_cpu_nl_put,
+	.init = hungtask_cpu_init,
+	.exit = hungtask_cpu_exit,
+};

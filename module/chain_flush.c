@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * flush_work chains: a task waiting in flush_work() -> the work it flushes
- * -> the worker pool -> the kworker that must run it.
+ * -> the worker pool -> the kworker that must run it (a worker hop,
+ * chain_worker.c; the chain goes on from that kworker).
  *
  * flush_work() puts a struct wq_barrier (private to kernel/workqueue.c) on
  * the caller's stack: { struct work_struct work; struct completion done;
@@ -208,7 +209,6 @@ struct hungtask_pool_scan {
 	struct task_struct *busy_same;	/* a worker executing the target right now */
 	struct task_struct *runnable;	/* woken, waiting for its CPU */
 	struct task_struct *any;	/* some member of the pool */
-	unsigned int members;
 	unsigned int executing_candidates;	/* workers that could hold the list head */
 };
 
@@ -250,7 +250,6 @@ static void hungtask_scan_pool(struct hungtask_ctx *ctx, const struct hungtask_h
 			continue;
 		if (!hungtask_worker_of_pool(t, f->pool, &worker))
 			continue;
-		ps->members++;
 		ps->any = ps->any ?: t;
 		if (hungtask_read_worker_head(worker, &head))
 			continue;
@@ -376,12 +375,9 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 		worker_task = ps.runnable ?: ps.any;
 	if (!worker_task)
 		return true;
-	whop = hungtask_hop_add(ctx, HUNGTASK_HOP_KIND_WORKER);
+	whop = hungtask_worker_hop_add(ctx, worker_task, f->target_running || ps.busy_same);
 	if (!whop)
 		return true;
-	hungtask_snap_task(ctx, worker_task, &whop->worker.task);
-	whop->worker.pool_member_verified = true;
-	whop->worker.runs_target = f->target_running || ps.busy_same;
 	if (!f->target)
 		hungtask_reason(whop, "target unknown: a member of the pool, not proven to be the one to run it");
 	else if (!whop->worker.runs_target && !ps.runnable)
@@ -391,13 +387,8 @@ static bool hungtask_follow_flush(struct hungtask_ctx *ctx, struct task_struct *
 	return true;
 }
 
-const struct hungtask_follower hungtask_follow_flush_work = {
-	.name = "flush_work",
-	.follow = hungtask_follow_flush,
-};
-
 /* Addresses are hashed (%p): the kernel log is readable beyond netlink's privileged readers. */
-static void hungtask_emit_flush_work(struct hungtask_kmsg_buf *b, unsigned int i,
+static void hungtask_flush_work_kmsg(struct hungtask_kmsg_buf *b, unsigned int i,
 				     const struct hungtask_hop *hop, const char *reason)
 {
 	const struct hungtask_hop_flush_work *f = &hop->flush;
@@ -412,19 +403,38 @@ static void hungtask_emit_flush_work(struct hungtask_kmsg_buf *b, unsigned int i
 	hungtask_kmsg_symbol(b, "target_fn", f->target_func);
 }
 
-static void hungtask_emit_worker(struct hungtask_kmsg_buf *b, unsigned int i,
-				 const struct hungtask_hop *hop, const char *reason)
+static int hungtask_flush_work_nl_put(struct hungtask_nlw *w, const struct hungtask_hop *hop)
 {
-	hungtask_kmsg_line(b, "hop i=%u kind=worker verified=%d pool_member=%d runs_target=%d reason=\"%s\"",
-			   i, hop->verified, hop->worker.pool_member_verified,
-			   hop->worker.runs_target, reason);
-	hungtask_kmsg_task(b, &hop->worker.task);
+	const struct hungtask_hop_flush_work *f = &hop->flush;
+	struct nlattr *nest;
+	int err = hungtask_w_nest(w, HUNGTASK_A_HOP_FLUSH_WORK, &nest);
+
+	if (err)
+		return err;
+	err = hungtask_w_u64(w, HUNGTASK_A_HOP_FLUSH_WORK_BARRIER, f->barrier,
+			     HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
+	      hungtask_w_u64(w, HUNGTASK_A_HOP_FLUSH_WORK_PWQ, f->pwq,
+			     HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
+	      hungtask_w_u64(w, HUNGTASK_A_HOP_FLUSH_WORK_POOL, f->pool,
+			     HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
+	      hungtask_w_s32(w, HUNGTASK_A_HOP_FLUSH_WORK_POOL_CPU, f->pool_cpu) ||
+	      hungtask_w_s32(w, HUNGTASK_A_HOP_FLUSH_WORK_POOL_ID, f->pool_id) ||
+	      hungtask_w_str(w, HUNGTASK_A_HOP_FLUSH_WORK_WQ_NAME, f->wq_name) ||
+	      hungtask_w_u64(w, HUNGTASK_A_HOP_FLUSH_WORK_TARGET, f->target,
+			     HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
+	      hungtask_w_u64(w, HUNGTASK_A_HOP_FLUSH_WORK_TARGET_FUNC, f->target_func,
+			     HUNGTASK_A_HOP_FLUSH_WORK_PAD) ||
+	      hungtask_w_sym(w, HUNGTASK_A_HOP_FLUSH_WORK_TARGET_SYM, "%pS", f->target_func) ||
+	      hungtask_w_u32(w, HUNGTASK_A_HOP_FLUSH_WORK_TARGET_STATE,
+			     f->target_running ? HUNGTASK_TARGET_STATE_RUNNING :
+			     f->target ? HUNGTASK_TARGET_STATE_PENDING :
+					 HUNGTASK_TARGET_STATE_UNKNOWN) ||
+	      hungtask_w_u32(w, HUNGTASK_A_HOP_FLUSH_WORK_EXECUTING_PID, f->executing_pid);
+	return hungtask_w_end(w, nest, err);
 }
 
-const struct hungtask_hop_ops hungtask_hop_flush_work_ops = {
-	.emit = hungtask_emit_flush_work,
-};
-
-const struct hungtask_hop_ops hungtask_hop_worker_ops = {
-	.emit = hungtask_emit_worker,
+const struct hungtask_chain_kind hungtask_chain_kind_flush_work = {
+	.follow = hungtask_follow_flush,
+	.kmsg = hungtask_flush_work_kmsg,
+	.nl_put = hungtask_flush_work_nl_put,
 };

@@ -151,10 +151,9 @@ struct hungtask_incident {
 	bool walk_truncated;
 };
 
-/* Capture context: the incident being filled and the clock of this pass. */
+/* Capture context: the incident being filled. */
 struct hungtask_ctx {
 	struct hungtask_incident *inc;
-	u64 now_ns;		/* sched_clock_cpu() of this CPU, for sched_info ages */
 };
 
 /* hook.c: the sched_process_hang trace point. */
@@ -255,7 +254,6 @@ extern u64 hungtask_instance_id;
 extern bool hungtask_cfg_capture;
 extern bool hungtask_cfg_kmsg;
 int hungtask_capture_init(void);
-void hungtask_capture_exit(void);
 void hungtask_capture_hung(struct task_struct *victim);
 struct hungtask_capture_stats {
 	u64 reports;		/* detector reports seen by the probe */
@@ -266,42 +264,49 @@ struct hungtask_capture_stats {
 	unsigned int captures_per_scan;
 };
 void hungtask_capture_stats(struct hungtask_capture_stats *st);
-void hungtask_snap_task(struct hungtask_ctx *ctx, struct task_struct *t,
-			struct hungtask_task_snap *snap);
-struct hungtask_hop *hungtask_hop_add(struct hungtask_ctx *ctx, enum hungtask_hop_kind kind);
-void hungtask_reason(struct hungtask_hop *hop, const char *why);
 
-/*
- * Chain followers: each explains why a task waits and may name the next task
- * to follow. A new kind of hop is one more file with one more follower.
- */
-struct hungtask_follower {
-	const char *name;
-	/* Return true when it explained @t; *next is the task to follow, or NULL. */
-	bool (*follow)(struct hungtask_ctx *ctx, struct task_struct *t, struct task_struct **next);
-};
-extern const struct hungtask_follower hungtask_follow_flush_work;	/* chain_flush.c */
-extern const struct hungtask_follower hungtask_follow_runq;		/* chain_cpu.c */
-extern unsigned int hungtask_runq_walk_max;				/* chain_cpu.c */
-/* runq_walk_max bounds: the module parameter and the netlink policy (as proto/hungtask.yaml). */
-#define HUNGTASK_RUNQ_WALK_MIN 1
-#define HUNGTASK_RUNQ_WALK_MAX 1000000
-#define HUNGTASK_RUNQ_WALK_DEFAULT 65536
-int hungtask_chain_cpu_init(void);
-void hungtask_chain_cpu_exit(void);
-
-/* victim.c */
+/* task.c: what every chain kind uses (task snapshot, stacks, hops). */
+void hungtask_snap_task(struct task_struct *t, struct hungtask_task_snap *snap);
 unsigned long hungtask_stack_scan(struct task_struct *t,
 				  bool (*match)(unsigned long addr, unsigned long word, void *arg),
 				  void *arg, const char **why);
-void hungtask_victim_snap(struct hungtask_ctx *ctx, struct task_struct *victim);
 void hungtask_stack_of(struct task_struct *t, struct hungtask_stack *st, const char **why);
 void hungtask_stack_note(struct hungtask_ctx *ctx, struct task_struct *t, const char *why);
+struct hungtask_hop *hungtask_hop_add(struct hungtask_ctx *ctx, enum hungtask_hop_kind kind);
+void hungtask_reason(struct hungtask_hop *hop, const char *why);
+
+/* victim.c */
+void hungtask_victim_snap(struct hungtask_ctx *ctx, struct task_struct *victim);
 
 /* host.c */
 int hungtask_host_init(void);
 void hungtask_host_exit(void);
 void hungtask_host_snap(struct hungtask_host *host);
+
+/*
+ * nlw.c: the netlink attribute writer. With an skb it puts the attributes;
+ * without one it only adds up the bytes they take, so that one code path
+ * both measures a message exactly and fills it: a message is measured, an
+ * skb of that size is allocated, then it is filled. Each returns 0, or
+ * -EMSGSIZE (a nest: the error it was ended with).
+ */
+struct nlattr;
+struct sk_buff;
+struct hungtask_nlw {
+	struct sk_buff *skb;	/* NULL: measure only */
+	size_t size;		/* measure: bytes of the attributes so far */
+};
+int hungtask_w_put(struct hungtask_nlw *w, int type, size_t len, const void *data);
+int hungtask_w_u8(struct hungtask_nlw *w, int type, u8 v);
+int hungtask_w_u32(struct hungtask_nlw *w, int type, u32 v);
+int hungtask_w_s32(struct hungtask_nlw *w, int type, s32 v);
+int hungtask_w_u64(struct hungtask_nlw *w, int type, u64 v, int pad);
+int hungtask_w_str(struct hungtask_nlw *w, int type, const char *str);
+int hungtask_w_sym(struct hungtask_nlw *w, int type, const char *fmt, unsigned long addr);
+int hungtask_w_nest(struct hungtask_nlw *w, int type, struct nlattr **nest);
+int hungtask_w_end(struct hungtask_nlw *w, struct nlattr *nest, int err);
+int hungtask_put_task(struct hungtask_nlw *w, int attr, const struct hungtask_task_snap *t);
+int hungtask_put_stack(struct hungtask_nlw *w, int attr, const struct hungtask_stack *st);
 
 /* netlink.c: the generic netlink family. */
 int hungtask_nl_init(void);
@@ -326,17 +331,6 @@ struct hungtask_kmsg_buf {
 	bool dropped;		/* the current line did not fit and was removed */
 	bool truncated;		/* something was left out of the record */
 };
-struct hungtask_hop_ops {
-	/* Format hop @i as one "hop" line (+ lines of its own); @reason is quoted. */
-	void (*emit)(struct hungtask_kmsg_buf *b, unsigned int i, const struct hungtask_hop *hop,
-		     const char *reason);
-	/* Optional: its stacks, after the whole chain (they are cut first). */
-	void (*emit_stacks)(struct hungtask_kmsg_buf *b, unsigned int i,
-			    const struct hungtask_hop *hop);
-};
-extern const struct hungtask_hop_ops hungtask_hop_flush_work_ops;	/* chain_flush.c */
-extern const struct hungtask_hop_ops hungtask_hop_worker_ops;		/* chain_flush.c */
-extern const struct hungtask_hop_ops hungtask_hop_cpu_ops;		/* chain_cpu.c */
 struct hungtask_kmsg_stats {
 	u64 staged;		/* records formatted for printing */
 	u64 printed;		/* records printed completely */
@@ -352,12 +346,65 @@ int hungtask_kmsg_init(void);
 void hungtask_kmsg_exit(void);
 bool hungtask_kmsg_stage(const struct hungtask_incident *inc);
 void hungtask_kmsg_stats(struct hungtask_kmsg_stats *st);
+
+/* kmsg_text.c: the lines of a kmsg record, and the keys common to them. */
 const char *hungtask_kmsg_quote(char *dst, size_t len, const char *src);
+void hungtask_kmsg_close(struct hungtask_kmsg_buf *b);
 __printf(2, 3) void hungtask_kmsg_line(struct hungtask_kmsg_buf *b, const char *fmt, ...);
 __printf(2, 3) void hungtask_kmsg_add(struct hungtask_kmsg_buf *b, const char *fmt, ...);
 void hungtask_kmsg_symbol(struct hungtask_kmsg_buf *b, const char *key, unsigned long addr);
 void hungtask_kmsg_task(struct hungtask_kmsg_buf *b, const struct hungtask_task_snap *s);
 void hungtask_kmsg_stack(struct hungtask_kmsg_buf *b, const char *head,
 			 const struct hungtask_stack *st);
+
+/*
+ * chain.c: the table of chain kinds, one entry per enum hungtask_hop_kind
+ * (proto/hungtask.yaml). Each kind's file (chain_KIND.c) owns everything
+ * about it: how it follows a task, its kmsg line and its netlink nest.
+ * capture.c, kmsg.c and netlink.c only go through the table.
+ */
+struct hungtask_chain_kind {
+	/*
+	 * Optional (NULL: another kind's follower adds these hops). Return
+	 * true when it explained @t; *next is the task to follow, or NULL.
+	 * Followers are asked in the order of the table.
+	 */
+	bool (*follow)(struct hungtask_ctx *ctx, struct task_struct *t, struct task_struct **next);
+	/* Format hop @i as one "hop" line (+ lines of its own); @reason is quoted. */
+	void (*kmsg)(struct hungtask_kmsg_buf *b, unsigned int i, const struct hungtask_hop *hop,
+		     const char *reason);
+	/* Optional: its stacks, after the whole chain (they are cut first). */
+	void (*kmsg_stacks)(struct hungtask_kmsg_buf *b, unsigned int i,
+			    const struct hungtask_hop *hop);
+	/* Put (or measure) the kind's own nest of a hop. */
+	int (*nl_put)(struct hungtask_nlw *w, const struct hungtask_hop *hop);
+	/* Optional: at load and unload (process context). */
+	int (*init)(void);
+	void (*exit)(void);
+};
+extern const struct hungtask_chain_kind hungtask_chain_kind_flush_work;	/* chain_flush.c */
+extern const struct hungtask_chain_kind hungtask_chain_kind_worker;	/* chain_worker.c */
+extern const struct hungtask_chain_kind hungtask_chain_kind_cpu;		/* chain_cpu.c */
+int hungtask_chain_init(void);
+void hungtask_chain_exit(void);
+void hungtask_chain_follow(struct hungtask_ctx *ctx, struct task_struct *t);
+void hungtask_chain_kmsg(struct hungtask_kmsg_buf *b, unsigned int i,
+			 const struct hungtask_hop *hop);
+void hungtask_chain_kmsg_stacks(struct hungtask_kmsg_buf *b, unsigned int i,
+				const struct hungtask_hop *hop);
+int hungtask_chain_nl_put(struct hungtask_nlw *w, const struct hungtask_hop *hop);
+
+/* chain_worker.c: the worker hop, added by the flush_work follower. */
+struct hungtask_hop *hungtask_worker_hop_add(struct hungtask_ctx *ctx, struct task_struct *t,
+					     bool runs_target);
+
+/* chain_cpu.c */
+extern unsigned int hungtask_runq_walk_max;
+void hungtask_cpu_fill_max(struct hungtask_hop *hop, unsigned int i,
+			   const struct hungtask_incident *inc);
+/* runq_walk_max bounds: the module parameter and the netlink policy (as proto/hungtask.yaml). */
+#define HUNGTASK_RUNQ_WALK_MIN 1
+#define HUNGTASK_RUNQ_WALK_MAX 1000000
+#define HUNGTASK_RUNQ_WALK_DEFAULT 65536
 
 #endif /* HUNGTASK_INTERNAL_H */

@@ -12,9 +12,10 @@
  * never printed (replaced by '?'). A list is comma-separated: a,b,c or
  * "a","b". Records, in order:
  *   begin, victim, syscall,
- *   hop (one per hop; a worker hop carries its task's keys, a cpu hop its
- *        runqueue as runq_* lists), hog hop=<i> (the hog of cpu hop i),
- *   vstack i=<first> fn=<list>, hogstack hop=<i> i=<first> fn=<list>
+ *   hop (one per hop, with the lines of its own its kind adds; each kind's
+ *        lines are described in its file, chain_KIND.c),
+ *   vstack i=<first> fn=<list>, then the hops' stacks, as their kinds print
+ *        them: <record> hop=<i> i=<first> fn=<list>
  *        (several lines when a stack does not fit one; i is the index of the
  *        line's first frame, so a line printed twice changes nothing),
  *   end (hops, truncated, and the host's keys).
@@ -106,199 +107,20 @@ static struct hungtask_kmsg_rec hungtask_kmsg_scratch;
 static void hungtask_kmsg_print_fn(struct work_struct *work);
 static DECLARE_WORK(hungtask_kmsg_work, hungtask_kmsg_print_fn);
 
-/* How each kind of hop prints itself: one line here per kind. */
-static const struct hungtask_hop_ops *const hungtask_hop_ops[HUNGTASK_HOP_KINDS] = {
-	[HUNGTASK_HOP_KIND_FLUSH_WORK] = &hungtask_hop_flush_work_ops,
-	[HUNGTASK_HOP_KIND_WORKER] = &hungtask_hop_worker_ops,
-	[HUNGTASK_HOP_KIND_CPU] = &hungtask_hop_cpu_ops,
-};
-
-/**
- * hungtask_kmsg_quote() - make a string safe to print inside double quotes.
- *
- * Context: any. Return: @dst.
- */
-const char *hungtask_kmsg_quote(char *dst, size_t len, const char *src)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len && src[i]; i++)
-		dst[i] = (src[i] == '"' || src[i] == '\\' || src[i] < 0x20 || src[i] > 0x7e) ?
-				 '?' : src[i];
-	dst[i] = '\0';
-	return dst;
-}
-
-/* Append to the current line; a line that does not fit is dropped whole. */
-static void hungtask_kmsg_vadd(struct hungtask_kmsg_buf *b, const char *fmt, va_list args)
-{
-	size_t room;
-	int n;
-
-	if (b->dropped)
-		return;
-	room = b->cap - b->len;
-	n = vsnprintf(b->text + b->len, room, fmt, args);
-	if (n < 0 || n + 1 >= room || b->len + n - b->line >= HUNGTASK_KMSG_LINE_MAX) {
-		b->len = b->line;	/* also removes what vsnprintf wrote */
-		b->dropped = true;
-		b->truncated = true;
-		return;
-	}
-	b->len += n;
-}
-
-/**
- * hungtask_kmsg_add() - append key=value text to the current line of @b.
- *
- * Context: any.
- */
-void hungtask_kmsg_add(struct hungtask_kmsg_buf *b, const char *fmt, ...)
-{
-	va_list args;
-
-	va_start(args, fmt);
-	hungtask_kmsg_vadd(b, fmt, args);
-	va_end(args);
-}
-
-static void hungtask_kmsg_close(struct hungtask_kmsg_buf *b)
-{
-	/* vadd keeps one byte free for this '\n'. */
-	if (!b->dropped && b->len > b->line)
-		b->text[b->len++] = '\n';
-}
-
-/**
- * hungtask_kmsg_line() - start a record line "hungtask: v2 seq=N " + @fmt.
- *
- * Context: any.
- */
-void hungtask_kmsg_line(struct hungtask_kmsg_buf *b, const char *fmt, ...)
-{
-	va_list args;
-
-	hungtask_kmsg_close(b);
-	b->line = b->len;
-	b->dropped = false;
-	hungtask_kmsg_add(b, HUNGTASK_PR_PREFIX "v%d seq=%llu ", HUNGTASK_KMSG_VERSION, b->seq);
-	va_start(args, fmt);
-	hungtask_kmsg_vadd(b, fmt, args);
-	va_end(args);
-}
-
-/**
- * hungtask_kmsg_symbol() - append key="symbol+off/size [module]" for @addr.
- *
- * The symbol is bounded and quoted here, so a long name cannot cut a line.
- * Context: any.
- */
-void hungtask_kmsg_symbol(struct hungtask_kmsg_buf *b, const char *key, unsigned long addr)
-{
-	char sym[HUNGTASK_KMSG_SYM_LEN], q[HUNGTASK_KMSG_SYM_LEN];
-
-	snprintf(sym, sizeof(sym), "%pS", (void *)addr);
-	hungtask_kmsg_add(b, " %s=\"%s\"", key, hungtask_kmsg_quote(q, sizeof(q), sym));
-}
-
-/**
- * hungtask_kmsg_task() - append the keys of a task snapshot to the current line.
- *
- * Context: any.
- */
-void hungtask_kmsg_task(struct hungtask_kmsg_buf *b, const struct hungtask_task_snap *s)
-{
-	char comm[TASK_COMM_LEN], fn[HUNGTASK_KMSG_SYM_LEN], q[HUNGTASK_KMSG_SYM_LEN];
-
-	snprintf(fn, sizeof(fn), "%ps", (void *)s->threadfn);
-	hungtask_kmsg_add(b, " pid=%d tgid=%d comm=\"%s\" state=%c flags=0x%x cpu=%d on_cpu=%d on_rq=%d policy=%d prio=%d kthread=%d runtime_ns=%llu since_arrival_ns=%llu queued_ns=%llu run_delay_ns=%llu nvcsw=%lu nivcsw=%lu fn=\"%s\"",
-	  s->pid, s->tgid, hungtask_kmsg_quote(comm, sizeof(comm), s->comm), s->state, s->flags,
-	  s->cpu, s->on_cpu, s->on_rq, s->policy, s->prio, s->kthread, s->sum_exec_runtime,
-	  s->since_arrival_ns, s->queued_ns, s->run_delay_ns, s->nvcsw, s->nivcsw,
-	  hungtask_kmsg_quote(q, sizeof(q), fn));
-}
-
-/**
- * hungtask_kmsg_stack() - print a stack as "<head> i=<first> fn=<list>" lines.
- * @b: the record.
- * @head: record name and keys before i=, e.g. "vstack" or "hogstack hop=2".
- * @st: the frames.
- *
- * Frames that do not fit the record are left out (the end line then says
- * truncated=1); a frame is never cut.
- * Context: any.
- */
-void hungtask_kmsg_stack(struct hungtask_kmsg_buf *b, const char *head,
-			 const struct hungtask_stack *st)
-{
-	char sym[HUNGTASK_KMSG_SYM_LEN], q[HUNGTASK_KMSG_SYM_LEN];
-	bool open = false;
-	unsigned int i;
-
-	for (i = 0; i < st->nr && i < HUNGTASK_MAX_FRAMES; i++) {
-		size_t need;
-
-		snprintf(sym, sizeof(sym), "%pS", (void *)st->frames[i]);
-		hungtask_kmsg_quote(q, sizeof(q), sym);
-		need = strlen(q) + 3;	/* ,"q" */
-		if (open && b->len + need - b->line >= HUNGTASK_KMSG_LINE_MAX)
-			open = false;
-		if (!open) {
-			/* A new line must hold its head and this frame in the record. */
-			if (b->len + 64 + strlen(head) + need >= b->cap) {
-				b->truncated = true;
-				break;
-			}
-			hungtask_kmsg_line(b, "%s i=%u fn=\"%s\"", head, i, q);
-			if (b->dropped)
-				break;
-			open = true;
-			continue;
-		}
-		if (b->len + need + 1 >= b->cap) {
-			b->truncated = true;
-			break;
-		}
-		hungtask_kmsg_add(b, ",\"%s\"", q);
-	}
-}
-
-static void hungtask_emit_hop(struct hungtask_kmsg_buf *b, unsigned int i,
-			      const struct hungtask_hop *hop)
-{
-	const struct hungtask_hop_ops *ops =
-		hop->kind < HUNGTASK_HOP_KINDS ? hungtask_hop_ops[hop->kind] : NULL;
-	char reason[HUNGTASK_REASON_LEN];
-
-	if (!ops)
-		return;
-	hungtask_kmsg_quote(reason, sizeof(reason), hop->reason);
-	ops->emit(b, i, hop, reason);
-}
-
 /* The syscall ABI as the kmsg record names it ("-" for no syscall). */
 static const char *hungtask_abi_name(const struct hungtask_incident *inc)
 {
 	if (inc->syscall_nr < 0)
 		return "-";
 	switch (inc->syscall_abi) {
+	case HUNGTASK_SYSCALL_ABI_X86_64:
+		break;
 	case HUNGTASK_SYSCALL_ABI_IA32:
 		return "ia32";
 	case HUNGTASK_SYSCALL_ABI_X32:
 		return "x32";
-	default:
-		return "x86_64";
 	}
-}
-
-static void hungtask_emit_stacks(struct hungtask_kmsg_buf *b, unsigned int i,
-				 const struct hungtask_hop *hop)
-{
-	const struct hungtask_hop_ops *ops =
-		hop->kind < HUNGTASK_HOP_KINDS ? hungtask_hop_ops[hop->kind] : NULL;
-
-	if (ops && ops->emit_stacks)
-		ops->emit_stacks(b, i, hop);
+	return "x86_64";
 }
 
 /* Format @inc as a v2 record into @rec. Context: any; does not print. */
@@ -338,10 +160,10 @@ static void hungtask_kmsg_format(const struct hungtask_incident *inc, struct hun
 				   hungtask_kmsg_quote(note, sizeof(note), inc->stack_note));
 	}
 	for (i = 0; i < inc->nr_hops; i++)
-		hungtask_emit_hop(&b, i, &inc->hops[i]);
+		hungtask_chain_kmsg(&b, i, &inc->hops[i]);
 	hungtask_kmsg_stack(&b, "vstack", &inc->victim_stack);
 	for (i = 0; i < inc->nr_hops; i++)
-		hungtask_emit_stacks(&b, i, &inc->hops[i]);
+		hungtask_chain_kmsg_stacks(&b, i, &inc->hops[i]);
 
 	/* The end line has its own reserve: it is always there. */
 	b.cap = sizeof(rec->text);

@@ -27,12 +27,15 @@ static int __init hungtask_init(void)
 	ret = hungtask_host_init();
 	if (ret)
 		goto err_ring;
-	ret = hungtask_capture_init();
+	ret = hungtask_chain_init();
 	if (ret)
 		goto err_host;
+	ret = hungtask_capture_init();	/* checks only: it has no exit */
+	if (ret)
+		goto err_chain;
 	ret = hungtask_kmsg_init();
 	if (ret)
-		goto err_capture;
+		goto err_chain;
 	ret = hungtask_nl_init();
 	if (ret)
 		goto err_kmsg;
@@ -50,8 +53,8 @@ err_netlink:
 	hungtask_nl_exit();
 err_kmsg:
 	hungtask_kmsg_exit();
-err_capture:
-	hungtask_capture_exit();
+err_chain:
+	hungtask_chain_exit();
 err_host:
 	hungtask_host_exit();
 err_ring:
@@ -73,7 +76,7 @@ static void __exit hungtask_exit(void)
 	hungtask_debugfs_exit();
 	hungtask_nl_exit();
 	hungtask_kmsg_exit();
-	hungtask_capture_exit();
+	hungtask_chain_exit();
 	hungtask_host_exit();
 	hungtask_ring_exit();
 	hungtask_layout_exit();

@@ -313,7 +313,7 @@ static void hungtask_fill_str(char *dst, size_t size, char c)
 static void hungtask_fault_fill(struct hungtask_incident *inc)
 {
 	unsigned long frame = inc->victim_stack.nr ? inc->victim_stack.frames[0] : _RET_IP_;
-	unsigned int i, r;
+	unsigned int i;
 
 	for (i = inc->victim_stack.nr; i < HUNGTASK_MAX_FRAMES; i++)
 		inc->victim_stack.frames[i] = frame;
@@ -325,28 +325,9 @@ static void hungtask_fault_fill(struct hungtask_incident *inc)
 	hungtask_fill_str(inc->host.oot_modules, sizeof(inc->host.oot_modules), 'm');
 	hungtask_fill_str(inc->host.release, sizeof(inc->host.release), 'r');
 	inc->victim.threadfn = frame;
-	for (i = 0; i < HUNGTASK_MAX_HOPS; i++) {
-		struct hungtask_hop *hop = &inc->hops[i];
-		struct hungtask_hop_cpu *c = &hop->cpu;
-
-		memset(hop, 0, sizeof(*hop));
-		hop->kind = HUNGTASK_HOP_KIND_CPU;
-		hungtask_fill_str(hop->reason, sizeof(hop->reason), 'n');
-		c->cpu = i;
-		c->have_hog = true;
-		c->hog = inc->victim;
-		c->hog_stack = inc->victim_stack;
-		c->hog_stack_note = "fault_fill_max: a test-only incident";
-		c->hog_source = "walk";
-		c->nr_runq = HUNGTASK_MAX_RUNQ;
-		c->runq_total = HUNGTASK_MAX_RUNQ;
-		c->runq_walked = HUNGTASK_MAX_RUNQ;
-		for (r = 0; r < HUNGTASK_MAX_RUNQ; r++) {
-			c->runq[r].pid = inc->victim.pid;
-			hungtask_fill_str(c->runq[r].comm, sizeof(c->runq[r].comm), 'q');
-			c->runq[r].state = 'R';
-		}
-	}
+	/* The largest hop the encoding carries: a cpu hop with all it can hold. */
+	for (i = 0; i < HUNGTASK_MAX_HOPS; i++)
+		hungtask_cpu_fill_max(&inc->hops[i], i, inc);
 	inc->nr_hops = HUNGTASK_MAX_HOPS;
 }
 

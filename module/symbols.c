@@ -204,7 +204,7 @@ int hungtask_symbols_init(void)
 #endif
 	/*
 	 * Not exported: without it other tasks' stacks are read unpinned, and
-	 * only the switch-count check of victim.c makes those reads sound.
+	 * only the switch-count check of task.c makes those reads sound.
 	 */
 	hungtask_syms.put_task_stack = (void *)hungtask_callable(
 		"put_task_stack", hungtask_kprobe_lookup("put_task_stack"));

@@ -17,214 +17,6 @@
 
 #include "internal.h"
 
-/*
- * Other tasks' stacks. A task's stack is read only while the task is off
- * CPU and blocked, and the read counts only if the task is still off CPU, in
- * the same state and at the same context-switch count afterwards: a task
- * that woke (or ran and blocked again, or exited) during the read may have
- * rewritten or freed what was read. This is a seqcount-style check with the
- * switch count as the sequence: a task's last switch (TASK_DEAD) increments
- * it before finish_task_switch() frees the stack, so an unchanged count after
- * the read also proves the stack was not freed and reused meanwhile. The
- * stack of a task on a CPU is never read here: it comes by IPI, on that CPU
- * (chain_cpu.c), or not at all.
- *
- * Where put_task_stack() can be called (it is not exported; symbols.c
- * resolves it and checks its ENDBR), the stack is also pinned with
- * try_get_task_stack() for the read. Where it cannot (a sealed function on
- * IBT kernels), the check above is what makes the read sound.
- */
-static unsigned int fault_wake_scanned;
-module_param(fault_wake_scanned, uint, 0644);
-HUNGTASK_FAULT_PARM_DESC(fault_wake_scanned,
-	"wake the task whose stack is being scanned, during the scan, this many times");
-
-struct hungtask_stack_read {
-	unsigned long switch_count;
-	unsigned int state;
-	bool pinned;
-};
-
-static unsigned long hungtask_switch_count(struct task_struct *t)
-{
-	return READ_ONCE(t->nvcsw) + READ_ONCE(t->nivcsw);
-}
-
-/* Before a read: NULL when @t may be read, else why not. */
-static const char *hungtask_stack_begin(struct task_struct *t, struct hungtask_stack_read *r)
-{
-	r->pinned = false;
-	r->switch_count = hungtask_switch_count(t);
-	r->state = READ_ONCE(t->__state);
-	smp_rmb();	/* count and state before on_cpu: pairs with the switch */
-	if (READ_ONCE(t->on_cpu) || t == current)
-		return "running on a CPU: its stack is not read from here";
-	if (r->state == TASK_RUNNING)
-		return "runnable, not blocked: its stack is not read";
-	if (hungtask_syms.put_task_stack) {
-		if (!try_get_task_stack(t))
-			return "has exited: no stack";
-		r->pinned = true;
-	}
-	return NULL;
-}
-
-/* After a read: NULL when it holds, else why it was discarded. */
-static const char *hungtask_stack_end(struct task_struct *t, struct hungtask_stack_read *r)
-{
-	smp_rmb();	/* the stack reads before the re-check */
-	if (r->pinned)
-		hungtask_syms.put_task_stack(t);
-	if (READ_ONCE(t->on_cpu) || READ_ONCE(t->__state) != r->state ||
-	    hungtask_switch_count(t) != r->switch_count)
-		return "woke or ran during the stack read: result discarded";
-	return NULL;
-}
-
-/**
- * hungtask_stack_of() - the kernel stack trace of a blocked task.
- * @t: the task, valid under rcu_read_lock().
- * @st: filled; empty when the trace was refused or discarded.
- * @why: set to why it was refused or discarded, else NULL.
- *
- * Context: atomic; uses the unwinder on a blocked task's stack.
- */
-void hungtask_stack_of(struct task_struct *t, struct hungtask_stack *st, const char **why)
-{
-	struct hungtask_stack_read r;
-
-	st->nr = 0;
-	*why = NULL;
-	if (!hungtask_syms.stack_trace_save_tsk)
-		return;
-	*why = hungtask_stack_begin(t, &r);
-	if (*why)
-		return;
-	/* It pins the stack itself (try_get_task_stack/put_task_stack). */
-	st->nr = hungtask_syms.stack_trace_save_tsk(t, st->frames, HUNGTASK_MAX_FRAMES, 0);
-	*why = hungtask_stack_end(t, &r);
-	if (*why)
-		st->nr = 0;
-}
-
-/**
- * hungtask_stack_scan() - visit the words of a blocked task's kernel stack.
- * @t: the task, valid under rcu_read_lock().
- * @match: called for each word, from the saved sp to the top of the stack,
- *	with the word's address and value; returns true to stop.
- * @arg: passed to @match.
- * @why: set to why the scan was refused or its result discarded, else NULL.
- *
- * Reads the stack fault-safely, in chunks, and never beyond THREAD_SIZE;
- * only while @t is blocked and off CPU (see above). @match must not trust
- * what it sees before this returns: a discarded scan returns 0.
- *
- * Context: atomic allowed.
- * Return: the address of the word @match stopped at, or 0.
- */
-unsigned long hungtask_stack_scan(struct task_struct *t,
-				  bool (*match)(unsigned long addr, unsigned long word, void *arg),
-				  void *arg, const char **why)
-{
-	struct hungtask_stack_read r;
-	unsigned long words[32];
-	unsigned long base, sp, addr, found = 0;
-	unsigned int i;
-
-	*why = hungtask_stack_begin(t, &r);
-	if (*why)
-		return 0;
-	base = (unsigned long)task_stack_page(t);
-	sp = READ_ONCE(t->thread.sp);
-	if (!base || sp < base || sp >= base + THREAD_SIZE)
-		goto out;
-	for (addr = sp & ~(sizeof(long) - 1); addr < base + THREAD_SIZE && !found;
-	     addr += sizeof(words)) {
-		size_t chunk = min_t(size_t, sizeof(words), base + THREAD_SIZE - addr);
-
-		if (copy_from_kernel_nofault(words, (void *)addr, chunk))
-			break;
-		for (i = 0; i < chunk / sizeof(long); i++) {
-			if (match(addr + i * sizeof(long), words[i], arg)) {
-				found = addr + i * sizeof(long);
-				break;
-			}
-		}
-	}
-out:
-	/* Test only: a wake-up between the read and its check must be caught. */
-	if (unlikely(READ_ONCE(fault_wake_scanned))) {
-		WRITE_ONCE(fault_wake_scanned, fault_wake_scanned - 1);
-		wake_up_process(t);
-	}
-	*why = hungtask_stack_end(t, &r);
-	return *why ? 0 : found;
-}
-
-/*
- * Test only: writing a pid to fault_scan_pid runs the stack scanner on that
- * task at once (process context) and prints what it did, so that a test can
- * point it at a task running on a CPU and see it refuse.
- */
-static bool hungtask_count_word(unsigned long addr, unsigned long word, void *arg)
-{
-	(*(unsigned long *)arg)++;
-	return false;
-}
-
-static int hungtask_fault_scan_set(const char *val, const struct kernel_param *kp)
-{
-	unsigned long words = 0;
-	struct task_struct *t;
-	const char *why;
-	int pid, ret;
-
-	ret = kstrtoint(val, 0, &pid);
-	if (ret)
-		return ret;
-	rcu_read_lock();
-	t = pid_task(find_vpid(pid), PIDTYPE_PID);
-	if (!t) {
-		rcu_read_unlock();
-		return -ESRCH;
-	}
-	hungtask_stack_scan(t, hungtask_count_word, &words, &why);
-	if (why)
-		pr_info(HUNGTASK_PR_PREFIX "fault_scan_pid: %s[%d] on CPU %d not scanned: %s\n",
-			t->comm, pid, task_cpu(t), why);
-	else
-		pr_info(HUNGTASK_PR_PREFIX "fault_scan_pid: %s[%d] scanned: %lu words\n",
-			t->comm, pid, words);
-	rcu_read_unlock();
-	return param_set_int(val, kp);
-}
-
-static const struct kernel_param_ops hungtask_fault_scan_ops = {
-	.set = hungtask_fault_scan_set,
-	.get = param_get_int,
-};
-
-static int fault_scan_pid;
-module_param_cb(fault_scan_pid, &hungtask_fault_scan_ops, &fault_scan_pid, 0644);
-HUNGTASK_FAULT_PARM_DESC(fault_scan_pid,
-	"on write, scan this task's stack now and print whether it was refused");
-
-/**
- * hungtask_stack_note() - say in the incident why a task's stack was not used.
- * @ctx: capture context.
- * @t: the task.
- * @why: the reason from hungtask_stack_of() or hungtask_stack_scan().
- *
- * The first note wins. Context: any.
- */
-void hungtask_stack_note(struct hungtask_ctx *ctx, struct task_struct *t, const char *why)
-{
-	char *note = ctx->inc->stack_note;
-
-	if (!note[0])
-		snprintf(note, sizeof(ctx->inc->stack_note), "%s[%d]: %s", t->comm, t->pid, why);
-}
-
 struct hungtask_path_search {
 	unsigned long uarg;
 	char *out;
@@ -334,13 +126,14 @@ static int hungtask_path_arg_x32(long nr)
 static int hungtask_path_arg(enum hungtask_syscall_abi abi, long nr)
 {
 	switch (abi) {
+	case HUNGTASK_SYSCALL_ABI_X86_64:
+		break;
 	case HUNGTASK_SYSCALL_ABI_IA32:
 		return hungtask_path_arg_ia32(nr);
 	case HUNGTASK_SYSCALL_ABI_X32:
 		return hungtask_path_arg_x32(nr);
-	default:
-		return hungtask_path_arg_x86_64(nr);
 	}
+	return hungtask_path_arg_x86_64(nr);
 }
 
 /*
@@ -381,7 +174,7 @@ void hungtask_victim_snap(struct hungtask_ctx *ctx, struct task_struct *victim)
 	const char *why;
 	int arg;
 
-	hungtask_snap_task(ctx, victim, &inc->victim);
+	hungtask_snap_task(victim, &inc->victim);
 	inc->blocked_s = (jiffies - READ_ONCE(victim->last_switch_time)) / HZ;
 	hungtask_stack_of(victim, &inc->victim_stack, &why);
 	if (why)
@@ -404,7 +197,7 @@ void hungtask_victim_snap(struct hungtask_ctx *ctx, struct task_struct *victim)
 	case HUNGTASK_SYSCALL_ABI_X32:
 		inc->syscall_nr = (long)(regs.orig_ax & ~__X32_SYSCALL_BIT);
 		break;
-	default:
+	case HUNGTASK_SYSCALL_ABI_X86_64:
 		inc->syscall_nr = (long)regs.orig_ax;
 		break;
 	}
