@@ -295,6 +295,53 @@ Task task_of(const Json& j) {
     return t;
 }
 
+Task task_of(const std::optional<HopTask>& t) {
+    Task k;
+    if (!t)
+        return k;
+    k.pid = t->pid;
+    k.comm = t->comm;
+    k.state = t->state;
+    k.function = t->function;
+    k.module = t->module;
+    k.cpu = t->cpu;
+    k.policy = t->policy;
+    k.nvcsw = t->nvcsw;
+    k.kthread = t->kthread;
+    k.on_cpu = t->on_cpu;
+    k.on_rq = t->on_rq;
+    if (t->since_arrival_ns)
+        k.since_arrival_ns = double(*t->since_arrival_ns);
+    if (t->queued_ns)
+        k.queued_ns = double(*t->queued_ns);
+    return k;
+}
+
+Task task_of(const RunqEntry& e) {
+    Task k;
+    k.pid = e.pid;
+    k.comm = e.comm;
+    k.state = e.state;
+    if (e.queued_ns)
+        k.queued_ns = double(*e.queued_ns);
+    return k;
+}
+
+// A hop of a known kind, typed; every fact unknown when the hop is of another kind.
+template <class K>
+const K& hop_body(const Hop& h) {
+    static const K kNone{};
+    const K* k = h.as<K>();
+    return k ? *k : kNone;
+}
+
+// The members of a hop of a kind the daemon has no type for (the lock and io shapes).
+const Json& raw_fields(const Hop& h) {
+    static const Json kNone;
+    const UnknownHop* u = h.as<UnknownHop>();
+    return u ? u->fields : kNone;
+}
+
 Task victim_task(const Incident& in) {
     Task t;
     if (in.victims.empty())
@@ -379,7 +426,7 @@ Wait lock_wait(const std::string& kind) {
 
 std::string hop_ref(const Incident& in, const Hop& h) {
     size_t i = size_t(&h - in.chain.data());
-    return "hop " + std::to_string(i + 1) + " (" + h.kind + ")";
+    return "hop " + std::to_string(i + 1) + " (" + h.kind() + ")";
 }
 
 const char* kCaptureStep =
@@ -394,7 +441,7 @@ bool verified_upto(const Incident& in, size_t upto, Refusals& refusals) {
         if (h.verified)
             continue;
         refusals.push_back({hop_ref(in, h) + " is not verified: " +
-                                json_str(h.fields, "reason").value_or("the module gave no reason"),
+                                h.reason.value_or("the module gave no reason"),
                             kCaptureStep});
         return false;
     }
@@ -402,11 +449,11 @@ bool verified_upto(const Incident& in, size_t upto, Refusals& refusals) {
 }
 
 std::string lock_name(const Hop& h) {
-    if (auto sym = json_str(h.fields, "lock_symbol"))
-        return h.kind + " " + *sym;
-    if (auto addr = json_str(h.fields, "lock"))
-        return h.kind + " at " + *addr;
-    return h.kind + " (address unknown)";
+    if (auto sym = json_str(raw_fields(h), "lock_symbol"))
+        return h.kind() + " " + *sym;
+    if (auto addr = json_str(raw_fields(h), "lock"))
+        return h.kind() + " at " + *addr;
+    return h.kind() + " (address unknown)";
 }
 
 std::optional<std::string> module_of_wait(const Task& waiter) {
@@ -440,7 +487,7 @@ std::vector<std::string> start_evidence(const Incident& in) {
 
 // "hop 3 cpu": the hop's place in the chain (1-based, as the report numbers it) and kind.
 std::string hop_label(const Incident& in, const Hop& h) {
-    return "hop " + std::to_string(size_t(&h - in.chain.data()) + 1) + " " + h.kind;
+    return "hop " + std::to_string(size_t(&h - in.chain.data()) + 1) + " " + h.kind();
 }
 
 std::string verified_words(const Incident& in, const Hop& h) {
@@ -464,7 +511,8 @@ std::optional<CpuHold> cpu_hold(const Incident& in, const Hop& h, const Task* wa
                                 std::optional<int64_t> expected_cpu, Refusals& refusals) {
     CpuHold c;
     c.hop = &h;
-    auto cpu = json_int(h.fields, "cpu");
+    const CpuHop& body = hop_body<CpuHop>(h);
+    auto cpu = body.cpu;
     if (!cpu || *cpu < 0) {
         refusals.push_back({hop_ref(in, h) + " does not say which CPU it looked at", kCaptureStep});
         return std::nullopt;
@@ -478,19 +526,18 @@ std::optional<CpuHold> cpu_hold(const Incident& in, const Hop& h, const Task* wa
                             kCaptureStep});
         return std::nullopt;
     }
-    const Json& hog = json_at(h.fields, "hog");
-    if (!hog.is_object()) {
+    if (!body.hog) {
         std::string why = hop_ref(in, h) + " names no task holding " + cpu_s;
-        if (auto note = json_str(h.fields, "stack_note"))
+        if (auto note = body.stack_note)
             why += " (" + *note + ")";
         refusals.push_back({why, kCaptureStep});
         return std::nullopt;
     }
-    c.hog = task_of(hog);
-    c.stack = json_strings(h.fields, "hog_stack");
+    c.hog = task_of(body.hog);
+    c.stack = body.hog_stack;
     trim_ipi_frames(c.stack);
     c.hog.stack = c.stack;
-    c.source = json_str(h.fields, "hog_source");
+    c.source = body.hog_source;
     if (c.hog.idle()) {
         refusals.push_back({cpu_s + " was idle (" + c.hog.short_name() +
                                 ") when hungtask looked: no task held it, so the wait for it "
@@ -554,13 +601,13 @@ void cpu_details(const CpuHold& c, std::vector<std::string>& e) {
     std::string cpu_s = "CPU " + std::to_string(c.cpu);
     if (!c.stack.empty())
         e.push_back("The stack taken on " + cpu_s + " shows it in " + c.stack.front() + ".");
-    else if (auto note = json_str(c.hop->fields, "stack_note"))
+    else if (auto note = hop_body<CpuHop>(*c.hop).stack_note)
         e.push_back("No stack was taken on " + cpu_s + ": " + *note + ".");
     if (real_time(c.hog))
         e.push_back(c.hog.short_name() + " runs with the real-time policy " +
                     policy_name(*c.hog.policy) + ", ahead of every normal task on its CPU.");
-    const Json& runq = json_at(c.hop->fields, "runq");
-    if (runq.is_array() && !runq.empty()) {
+    const std::vector<RunqEntry>& runq = hop_body<CpuHop>(*c.hop).runq;
+    if (!runq.empty()) {
         std::string s;
         size_t shown = 0;
         for (const auto& w : runq) {
@@ -568,7 +615,7 @@ void cpu_details(const CpuHold& c, std::vector<std::string>& e) {
                 break;
             s += (shown++ ? ", " : "") + task_of(w).name();
         }
-        int64_t total = json_int(c.hop->fields, "runq_total").value_or(int64_t(runq.size()));
+        int64_t total = hop_body<CpuHop>(*c.hop).runq_total.value_or(int64_t(runq.size()));
         if (total > int64_t(shown))
             s += " and " + std::to_string(total - int64_t(shown)) + " more";
         e.push_back(count(total, "task waits", "tasks wait") + " in " + cpu_s +
@@ -735,25 +782,25 @@ struct LockWalk {
 // nullopt without a refusal when the chain does not start with a lock hop; with one when a
 // lock hop does not prove its link (unverified, owner unknown).
 std::optional<LockWalk> walk_locks(const Incident& in, Refusals& refusals) {
-    if (in.chain.empty() || !is_lock_kind(in.chain[0].kind))
+    if (in.chain.empty() || !is_lock_kind(in.chain[0].kind()))
         return std::nullopt;
     LockWalk w;
     Task waiter = victim_task(in);
     std::vector<Task> seen{waiter};  // seen[k] is LockWalk::tasks()[k]
     size_t i = 0;
-    for (; i < in.chain.size() && is_lock_kind(in.chain[i].kind); i++) {
+    for (; i < in.chain.size() && is_lock_kind(in.chain[i].kind()); i++) {
         const Hop& h = in.chain[i];
         if (!verified_upto(in, i + 1, refusals))
             return std::nullopt;
-        const Json& owner = json_at(h.fields, "owner");
+        const Json& owner = json_at(raw_fields(h), "owner");
         Task o = task_of(owner);
         if (!owner.is_object() || !o.pid || *o.pid <= 0) {
             std::string why = "the owner of " + lock_name(h) + " is not known";
-            if (h.kind == "semaphore")
+            if (h.kind() == "semaphore")
                 why += " (the kernel does not record semaphore owners)";
-            else if (auto reason = json_str(h.fields, "reason"))
+            else if (auto reason = h.reason)
                 why += " (" + *reason + ")";
-            refusals.push_back({why, wait_next_step(lock_wait(h.kind), "PID")});
+            refusals.push_back({why, wait_next_step(lock_wait(h.kind()), "PID")});
             return std::nullopt;
         }
         w.links.push_back({&h, waiter, o});
@@ -776,7 +823,7 @@ std::optional<LockWalk> walk_locks(const Incident& in, Refusals& refusals) {
 // it is held by acme-ctl (pid 301), state D (hop 1 (mutex), verified)."
 std::string lock_fact(const Incident& in, const LockLink& l) {
     std::string s = l.waiter.name() + " waits for " + lock_name(*l.hop);
-    if (auto mode = json_str(l.hop->fields, "mode"))
+    if (auto mode = json_str(raw_fields(*l.hop), "mode"))
         s += " (for " + *mode + ")";
     auto site = wait_site(l.waiter.stack);
     if (site.caller)
@@ -801,8 +848,9 @@ std::string lock_path(const LockWalk& w, size_t upto) {
 
 // "acme_sync_work [acme_drv]": the flushed work item's function.
 std::string work_target(const Hop& f) {
-    std::string s = json_str(f.fields, "target_function").value_or("an unknown function");
-    if (auto m = json_str(f.fields, "target_module"))
+    const FlushWorkHop& fw = hop_body<FlushWorkHop>(f);
+    std::string s = fw.target_function.value_or("an unknown function");
+    if (auto m = fw.target_module)
         s += " [" + *m + "]";
     return s;
 }
@@ -810,15 +858,16 @@ std::string work_target(const Hop& f) {
 // "It waits for work item acme_sync_work [acme_drv], queued but not started, on workqueue
 // events in pool 2 of CPU 1 (hop 1 flush_work, verified)."
 std::string flush_fact(const Incident& in, const Hop& f) {
-    auto pool_cpu = json_int(f.fields, "pool_cpu");
-    std::string state = json_str(f.fields, "target_state").value_or("state unknown");
+    const FlushWorkHop& fw = hop_body<FlushWorkHop>(f);
+    auto pool_cpu = fw.pool_cpu;
+    std::string state = fw.target_state.value_or("state unknown");
     std::string s = "It waits for work item " + work_target(f);
     s += state == "pending"   ? ", queued but not started,"
          : state == "running" ? ", which is running,"
                               : " (" + state + "),";
-    s += " on workqueue " + json_str(f.fields, "workqueue").value_or("?");
+    s += " on workqueue " + fw.workqueue.value_or("?");
     if (pool_cpu && *pool_cpu >= 0)
-        s += " in pool " + std::to_string(json_int(f.fields, "pool_id").value_or(-1)) + " of CPU " +
+        s += " in pool " + std::to_string(fw.pool_id.value_or(-1)) + " of CPU " +
              std::to_string(*pool_cpu);
     return s + " " + verified_words(in, f) + ".";
 }
@@ -961,15 +1010,15 @@ std::optional<Verdict> rule_runqueue_starvation(const Incident& in, Refusals& re
     std::optional<std::string> victim_module;
     size_t cpu_at = 0;
 
-    if (!ch.empty() && ch[0].kind == "flush_work") {
+    if (!ch.empty() && ch[0].kind() == "flush_work") {
         const Hop& f = ch[0];
         if (!verified_upto(in, 1, refusals))
             return std::nullopt;
         std::string target = work_target(f);
-        victim_module = json_str(f.fields, "target_module");
-        auto pool_cpu = json_int(f.fields, "pool_cpu");
+        victim_module = hop_body<FlushWorkHop>(f).target_module;
+        auto pool_cpu = hop_body<FlushWorkHop>(f).pool_cpu;
         v.evidence.push_back(flush_fact(in, f));
-        if (ch.size() < 2 || ch[1].kind != "worker") {
+        if (ch.size() < 2 || ch[1].kind() != "worker") {
             refusals.push_back({"the chain ends at the flush_work hop: the worker that must run " +
                                     target + " was not found",
                                 wait_next_step(Wait::flush_work, "PID")});
@@ -978,13 +1027,13 @@ std::optional<Verdict> rule_runqueue_starvation(const Incident& in, Refusals& re
         const Hop& wk = ch[1];
         if (!verified_upto(in, 2, refusals))
             return std::nullopt;
-        const Json& task = json_at(wk.fields, "task");
-        waiter = task_of(task);
-        if (!task.is_object() || !waiter.pid) {
+        const WorkerHop& wbody = hop_body<WorkerHop>(wk);
+        waiter = task_of(wbody.task);
+        if (!wbody.task || !waiter.pid) {
             refusals.push_back({hop_ref(in, wk) + " names no worker task", kCaptureStep});
             return std::nullopt;
         }
-        bool runs = json_bool(wk.fields, "runs_target").value_or(false);
+        bool runs = wbody.runs_target.value_or(false);
         if (waiter.state != "R") {
             std::string pid = std::to_string(*waiter.pid);
             refusals.push_back(
@@ -1028,11 +1077,11 @@ std::optional<Verdict> rule_runqueue_starvation(const Incident& in, Refusals& re
         cpu_at = 2;
     } else {
         auto w = walk_locks(in, refusals);
-        if (!w || w->cycle_to || w->tail >= ch.size() || ch[w->tail].kind != "cpu")
+        if (!w || w->cycle_to || w->tail >= ch.size() || ch[w->tail].kind() != "cpu")
             return std::nullopt;
         waiter = w->links.back().owner;
         const Hop& c = ch[w->tail];
-        auto hog = task_of(json_at(c.fields, "hog"));
+        auto hog = task_of(hop_body<CpuHop>(c).hog);
         if (hog.same_task(waiter))
             return std::nullopt;  // the owner runs: lock_chain's case
         if (waiter.state != "R") {
@@ -1053,7 +1102,7 @@ std::optional<Verdict> rule_runqueue_starvation(const Incident& in, Refusals& re
         cpu_at = w->tail;
     }
 
-    if (cpu_at >= ch.size() || ch[cpu_at].kind != "cpu") {
+    if (cpu_at >= ch.size() || ch[cpu_at].kind() != "cpu") {
         refusals.push_back({waiter.name() + " is runnable but the chain ends before the CPU " +
                                 "it waits for: the task holding that CPU was not captured",
                             kCaptureStep});
@@ -1100,14 +1149,14 @@ std::optional<Verdict> rule_lock_chain(const Incident& in, Refusals& refusals) {
     std::optional<CpuHold> hold;
     if (w->tail < in.chain.size()) {
         const Hop& t = in.chain[w->tail];
-        if (t.kind != "cpu" || w->tail + 1 != in.chain.size()) {
-            if (t.kind != "io" && t.kind != "cpu")
+        if (t.kind() != "cpu" || w->tail + 1 != in.chain.size()) {
+            if (t.kind() != "io" && t.kind() != "cpu")
                 refusals.push_back({"the chain goes on after its lock hops with " + hop_ref(in, t) +
                                         ", which no rule reads",
                                     kCaptureStep});
             return std::nullopt;
         }
-        if (!task_of(json_at(t.fields, "hog")).same_task(owner))
+        if (!task_of(hop_body<CpuHop>(t).hog).same_task(owner))
             return std::nullopt;  // another task holds the owner's CPU: runqueue_starvation
         if (!verified_upto(in, in.chain.size(), refusals))
             return std::nullopt;
@@ -1205,27 +1254,27 @@ std::optional<Verdict> rule_lock_chain(const Incident& in, Refusals& refusals) {
 std::optional<Verdict> rule_io_wait(const Incident& in, Refusals& refusals) {
     std::optional<LockWalk> w;
     size_t at = 0;
-    if (!in.chain.empty() && is_lock_kind(in.chain[0].kind)) {
+    if (!in.chain.empty() && is_lock_kind(in.chain[0].kind())) {
         w = walk_locks(in, refusals);
         if (!w || w->cycle_to)
             return std::nullopt;
         at = w->tail;
     }
-    if (at >= in.chain.size() || in.chain[at].kind != "io" || at + 1 != in.chain.size())
+    if (at >= in.chain.size() || in.chain[at].kind() != "io" || at + 1 != in.chain.size())
         return std::nullopt;
     if (!verified_upto(in, in.chain.size(), refusals))
         return std::nullopt;
     const Hop& io = in.chain[at];
-    auto device = json_str(io.fields, "device");
+    auto device = json_str(raw_fields(io), "device");
     if (!device) {
         refusals.push_back(
             {hop_ref(in, io) + " does not name the device", wait_next_step(Wait::io, "PID")});
         return std::nullopt;
     }
-    auto inflight = json_int(io.fields, "inflight");
-    auto age = json_num(io.fields, "oldest_request_age_ns");
-    auto module = json_str(io.fields, "module");
-    auto driver = json_str(io.fields, "driver");
+    auto inflight = json_int(raw_fields(io), "inflight");
+    auto age = json_num(raw_fields(io), "oldest_request_age_ns");
+    auto module = json_str(raw_fields(io), "module");
+    auto driver = json_str(raw_fields(io), "driver");
     if (!driver)
         driver = module;
     std::string check = "Check the device: cat /sys/class/block/" + *device +
@@ -1321,7 +1370,7 @@ Verdict cpu_hog_verdict(const Incident& in, const CpuHold& hold, std::vector<std
 std::optional<Verdict> rule_cpu_hog(const Incident& in, Refusals& refusals) {
     const std::vector<Hop>& ch = in.chain;
     if (in.trigger == Trigger::cpu_hog) {
-        auto it = std::find_if(ch.begin(), ch.end(), [](const Hop& h) { return h.kind == "cpu"; });
+        auto it = std::find_if(ch.begin(), ch.end(), [](const Hop& h) { return h.kind() == "cpu"; });
         if (it == ch.end()) {
             refusals.push_back({"the cpu_hog report has no cpu hop", kCaptureStep});
             return std::nullopt;
@@ -1334,16 +1383,16 @@ std::optional<Verdict> rule_cpu_hog(const Incident& in, Refusals& refusals) {
         return cpu_hog_verdict(in, *hold, start_evidence(in), "", "");
     }
 
-    if (ch.size() != 3 || ch[0].kind != "flush_work" || ch[1].kind != "worker" ||
-        ch[2].kind != "cpu" || !verified_upto(in, ch.size(), refusals))
+    if (ch.size() != 3 || ch[0].kind() != "flush_work" || ch[1].kind() != "worker" ||
+        ch[2].kind() != "cpu" || !verified_upto(in, ch.size(), refusals))
         return std::nullopt;
-    Task worker = task_of(json_at(ch[1].fields, "task"));
-    auto target = json_str(ch[0].fields, "target_function");
-    if (json_bool(ch[1].fields, "runs_target") != true || worker.state != "R" || !target ||
-        !task_of(json_at(ch[2].fields, "hog")).same_task(worker))
+    Task worker = task_of(hop_body<WorkerHop>(ch[1]).task);
+    auto target = hop_body<FlushWorkHop>(ch[0]).target_function;
+    if (hop_body<WorkerHop>(ch[1]).runs_target != true || worker.state != "R" || !target ||
+        !task_of(hop_body<CpuHop>(ch[2]).hog).same_task(worker))
         return std::nullopt;
     std::optional<int64_t> need_cpu = worker.cpu;
-    if (auto pool_cpu = json_int(ch[0].fields, "pool_cpu"); pool_cpu && *pool_cpu >= 0)
+    if (auto pool_cpu = hop_body<FlushWorkHop>(ch[0]).pool_cpu; pool_cpu && *pool_cpu >= 0)
         need_cpu = pool_cpu;
     auto hold = cpu_hold(in, ch[2], nullptr, need_cpu, refusals);
     if (!hold)
@@ -1383,34 +1432,33 @@ constexpr NamedRule kRules[] = {
 
 // One clause per hop for the summary of an unproven chain.
 std::string hop_clause(const Hop& h) {
-    const Json& f = h.fields;
-    if (h.kind == "flush_work") {
+    const Json& f = raw_fields(h);
+    if (const auto* fw = h.as<FlushWorkHop>()) {
         std::string s = "waits in flush_work() for " +
-                        json_str(f, "target_function").value_or("an unknown function");
-        if (auto m = json_str(f, "target_module"))
+                        fw->target_function.value_or("an unknown function");
+        if (auto m = fw->target_module)
             s += " [" + *m + "]";
-        return s + " (" + json_str(f, "target_state").value_or("state unknown") + ")";
+        return s + " (" + fw->target_state.value_or("state unknown") + ")";
     }
-    if (h.kind == "worker") {
-        Task t = task_of(json_at(f, "task"));
-        return std::string(json_bool(f, "runs_target") == true ? "the worker running it"
-                                                               : "the worker that must run it") +
+    if (const auto* wk = h.as<WorkerHop>()) {
+        Task t = task_of(wk->task);
+        return std::string(wk->runs_target == true ? "the worker running it"
+                                                   : "the worker that must run it") +
                " is " + t.name() + " in state " + t.state.value_or("?");
     }
-    if (h.kind == "cpu") {
-        auto cpu = json_int(f, "cpu");
+    if (const auto* c = h.as<CpuHop>()) {
+        auto cpu = c->cpu;
         std::string s = "CPU " + (cpu ? std::to_string(*cpu) : std::string("?"));
-        const Json& hog = json_at(f, "hog");
-        return hog.is_object() ? s + " runs " + task_of(hog).name() : s + " (no holder captured)";
+        return c->hog ? s + " runs " + task_of(c->hog).name() : s + " (no holder captured)";
     }
-    if (is_lock_kind(h.kind)) {
+    if (is_lock_kind(h.kind())) {
         const Json& owner = json_at(f, "owner");
         return "waits for " + lock_name(h) +
                (owner.is_object() ? " held by " + task_of(owner).name() : " (owner unknown)");
     }
-    if (h.kind == "io")
+    if (h.kind() == "io")
         return "waits for I/O on " + json_str(f, "device").value_or("an unnamed device");
-    return "a " + h.kind + " hop";
+    return "a " + h.kind() + " hop";
 }
 
 Verdict explain_unknown(const Incident& in, const Refusals& refusals) {
@@ -1448,10 +1496,10 @@ Verdict explain_unknown(const Incident& in, const Refusals& refusals) {
     for (size_t i = 0; i < in.chain.size(); i++) {
         const Hop& h = in.chain[i];
         s += (i ? "; " : " ") + hop_clause(h);
-        std::string fact = "Hop " + std::to_string(i + 1) + " " + h.kind + ", ";
+        std::string fact = "Hop " + std::to_string(i + 1) + " " + h.kind() + ", ";
         fact += h.verified ? "verified"
                            : "not verified (" +
-                                 json_str(h.fields, "reason").value_or("no reason given") + ")";
+                                 h.reason.value_or("no reason given") + ")";
         v.evidence.push_back(fact + ": " + hop_clause(h) + ".");
     }
     s += "; no cause is proven";

@@ -200,15 +200,13 @@ Hop read_hop(Reader& r, const Json& j, const std::string& path) {
         r.fail(path, "expected an object");
         return h;
     }
-    h.kind = r.str(j, path, "kind");
-    if (!r.error && h.kind.empty())
+    std::string kind = r.str(j, path, "kind");
+    if (!r.error && kind.empty())
         r.fail(path + ".kind", "must not be empty");
-    h.verified = r.boolean(j, path, "verified", true, false);
-    for (auto it = j.begin(); it != j.end(); ++it) {
-        if (it.key() != "kind" && it.key() != "verified")
-            h.fields[it.key()] = it.value();
-    }
-    return h;
+    r.boolean(j, path, "verified", true, false);
+    if (r.error)
+        return h;
+    return hop_from_json(j);  // hops/hop.hpp: the kind's members, read leniently
 }
 
 Verdict read_verdict(Reader& r, const Json& j, const std::string& path) {
@@ -398,14 +396,8 @@ Json to_json(const Incident& in) {
         victims.push_back(std::move(jv));
     }
     Json chain = Json::array();
-    for (const auto& h : in.chain) {
-        Json jh = {{"kind", h.kind}, {"verified", h.verified}};
-        for (auto it = h.fields.begin(); it != h.fields.end(); ++it) {
-            if (it.key() != "kind" && it.key() != "verified")
-                jh[it.key()] = it.value();
-        }
-        chain.push_back(std::move(jh));
-    }
+    for (const auto& h : in.chain)
+        chain.push_back(to_json(h));
     Json culprit = nullptr;
     if (in.verdict.culprit) {
         const auto& c = *in.verdict.culprit;

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hops/hop.hpp"
 #include "result.hpp"
 
 namespace hungtask {
@@ -59,16 +60,6 @@ struct Victim {
     std::optional<std::string> syscall_abi;
 
     bool operator==(const Victim&) const = default;
-};
-
-// One link of the chain from the victim to the cause.  `fields` holds the kind-specific
-// members (free form, a JSON object without "kind" and "verified").
-struct Hop {
-    std::string kind;  // task, flush_work, worker, cpu, mutex, rwsem, semaphore, completion, io
-    bool verified = false;
-    Json fields = Json::object();
-
-    bool operator==(const Hop&) const = default;
 };
 
 struct Culprit {
