@@ -14,6 +14,8 @@ template <class... F>
 struct Overloaded : F... {
     using F::operator()...;
 };
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
 
 constexpr size_t kKnownKinds = std::variant_size_v<HopBody> - 1;
 static_assert(std::is_same_v<std::variant_alternative_t<kKnownKinds, HopBody>, UnknownHop>,
