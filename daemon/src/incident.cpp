@@ -764,18 +764,6 @@ std::optional<std::string> normalize_iso8601(std::string_view s) {
     return std::string(buf);
 }
 
-void put_symbol(Json& out, const std::optional<std::string>& sym, const char* fn_key,
-                const char* mod_key) {
-    if (!sym || sym->empty() || sym->starts_with("0x")) {
-        out[fn_key] = nullptr;
-        out[mod_key] = nullptr;
-        return;
-    }
-    out[fn_key] = frame_function(*sym);
-    auto mod = frame_module(*sym);
-    out[mod_key] = mod ? Json(*mod) : Json(nullptr);
-}
-
 void trim_ipi_frames(std::vector<std::string>& stack) {
     for (size_t i = 0; i < stack.size(); i++) {
         if (frame_function(stack[i]).starts_with("asm_sysvec_")) {

@@ -154,11 +154,6 @@ std::string frame_function(std::string_view frame);
 // Module of a printed frame: "acme_sync+0x33/0x60 [acme_drv]" -> "acme_drv".
 std::optional<std::string> frame_module(std::string_view frame);
 
-// "%ps"/"%pS" text -> out[fn_key] (function) and out[mod_key] (module or null); no
-// symbol ("0x...", empty, nullopt) -> both null.  Shared by the kmsg and netlink readers.
-void put_symbol(Json& out, const std::optional<std::string>& sym, const char* fn_key,
-                const char* mod_key);
-
 // A stack taken by hungtask.ko's IPI starts with the IPI's own frames: drop them, up to
 // and including the interrupt entry (asm_sysvec_*), so the stack starts where the CPU's
 // holder was interrupted.
