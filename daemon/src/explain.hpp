@@ -85,14 +85,4 @@ Verdict explain_verdict(const Incident& incident);
 // What the host context implies, in plain sentences (may be empty).
 std::vector<std::string> host_implications(const Host& host);
 
-// Reading hop fields that may be missing or of another type (records from another host):
-// a missing key, a wrong type or a non-object `obj` gives null / nullopt / empty, never an
-// exception.  Shared by the explainer and the text report.
-const Json& json_at(const Json& obj, const char* key);
-std::optional<std::string> json_str(const Json& obj, const char* key);  // non-empty string
-std::optional<int64_t> json_int(const Json& obj, const char* key);      // integer in int64
-std::optional<double> json_num(const Json& obj, const char* key);       // any number
-std::optional<bool> json_bool(const Json& obj, const char* key);
-std::vector<std::string> json_strings(const Json& obj, const char* key);  // string items only
-
 }  // namespace hungtask

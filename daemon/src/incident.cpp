@@ -200,15 +200,13 @@ Hop read_hop(Reader& r, const Json& j, const std::string& path) {
         r.fail(path, "expected an object");
         return h;
     }
-    h.kind = r.str(j, path, "kind");
-    if (!r.error && h.kind.empty())
+    std::string kind = r.str(j, path, "kind");
+    if (!r.error && kind.empty())
         r.fail(path + ".kind", "must not be empty");
-    h.verified = r.boolean(j, path, "verified", true, false);
-    for (auto it = j.begin(); it != j.end(); ++it) {
-        if (it.key() != "kind" && it.key() != "verified")
-            h.fields[it.key()] = it.value();
-    }
-    return h;
+    r.boolean(j, path, "verified", true, false);
+    if (r.error)
+        return h;
+    return hop_from_json(j);  // hops/hop.hpp: the kind's members, read leniently
 }
 
 Verdict read_verdict(Reader& r, const Json& j, const std::string& path) {
@@ -351,14 +349,8 @@ Json to_json(const Incident& in) {
         victims.push_back(std::move(jv));
     }
     Json chain = Json::array();
-    for (const auto& h : in.chain) {
-        Json jh = {{"kind", h.kind}, {"verified", h.verified}};
-        for (auto it = h.fields.begin(); it != h.fields.end(); ++it) {
-            if (it.key() != "kind" && it.key() != "verified")
-                jh[it.key()] = it.value();
-        }
-        chain.push_back(std::move(jh));
-    }
+    for (const auto& h : in.chain)
+        chain.push_back(to_json(h));
     Json culprit = nullptr;
     if (in.verdict.culprit) {
         const auto& c = *in.verdict.culprit;
@@ -505,18 +497,6 @@ Result<std::vector<Incident>> incidents_from_text(std::string_view text, const s
 
 std::optional<std::string> blocked_in(const Victim& victim) {
     return blocked_in(victim.stack);
-}
-
-void put_symbol(Json& out, const std::optional<std::string>& sym, const char* fn_key,
-                const char* mod_key) {
-    if (!sym || sym->empty() || sym->starts_with("0x")) {
-        out[fn_key] = nullptr;
-        out[mod_key] = nullptr;
-        return;
-    }
-    out[fn_key] = frame_function(*sym);
-    auto mod = frame_module(*sym);
-    out[mod_key] = mod ? Json(*mod) : Json(nullptr);
 }
 
 }  // namespace hungtask

@@ -13,6 +13,7 @@
 #include "frames.hpp"
 #include "iso_time.hpp"
 #include "json_text.hpp"
+#include "hops/hop.hpp"
 #include "result.hpp"
 
 namespace hungtask {
@@ -57,16 +58,6 @@ struct Victim {
     std::optional<std::string> syscall_abi;
 
     bool operator==(const Victim&) const = default;
-};
-
-// One link of the chain from the victim to the cause.  `fields` holds the kind-specific
-// members (free form, a JSON object without "kind" and "verified").
-struct Hop {
-    std::string kind;  // task, flush_work, worker, cpu, mutex, rwsem, semaphore, completion, io
-    bool verified = false;
-    Json fields = Json::object();
-
-    bool operator==(const Hop&) const = default;
 };
 
 struct Culprit {
@@ -139,11 +130,6 @@ Result<std::vector<Incident>> incidents_from_json(const Json& j);
 
 // Parses JSON text; errors carry `where` (usually the file name) in front.
 Result<std::vector<Incident>> incidents_from_text(std::string_view text, const std::string& where);
-
-// "%ps"/"%pS" text -> out[fn_key] (function) and out[mod_key] (module or null); no
-// symbol ("0x...", empty, nullopt) -> both null.  Shared by the kmsg and netlink readers.
-void put_symbol(Json& out, const std::optional<std::string>& sym, const char* fn_key,
-                const char* mod_key);
 
 // Where the victim waits: blocked_in() of its stack (frames.hpp).
 std::optional<std::string> blocked_in(const Victim& victim);

@@ -9,6 +9,12 @@
 namespace hungtask {
 namespace {
 
+using namespace kmsg;
+
+Json opt_json(const std::optional<int64_t>& v) {
+    return v ? Json(*v) : Json(nullptr);
+}
+
 std::optional<int64_t> to_int(const std::string& s, int base = 10) {
     std::string_view v = s;
     bool neg = false;
@@ -23,62 +29,6 @@ std::optional<int64_t> to_int(const std::string& s, int base = 10) {
     if (ec != std::errc() || p != v.data() + v.size() || v.empty())
         return std::nullopt;
     return neg ? -int64_t(n) : int64_t(n);
-}
-
-std::optional<int64_t> field_int(const ModuleRecordLine& l, const char* key, int base = 10) {
-    auto it = l.fields.find(key);
-    return it == l.fields.end() ? std::nullopt : to_int(it->second, base);
-}
-
-std::optional<std::string> field_str(const ModuleRecordLine& l, const char* key) {
-    auto it = l.fields.find(key);
-    if (it == l.fields.end() || it->second.empty())
-        return std::nullopt;
-    return it->second;
-}
-
-Json opt_json(const std::optional<int64_t>& v) {
-    return v ? Json(*v) : Json(nullptr);
-}
-Json opt_json(const std::optional<std::string>& v) {
-    return v ? Json(*v) : Json(nullptr);
-}
-
-// An unquoted list "a,b,c" (v2 runq_* keys), or a quoted one; empty when absent.
-std::vector<std::string> field_list(const ModuleRecordLine& l, const char* key) {
-    if (auto q = l.lists.find(key); q != l.lists.end())
-        return q->second;
-    std::vector<std::string> out;
-    auto it = l.fields.find(key);
-    if (it == l.fields.end() || it->second.empty())
-        return out;
-    std::string_view s = it->second;
-    while (true) {
-        size_t c = s.find(',');
-        out.emplace_back(s.substr(0, c));
-        if (c == std::string_view::npos)
-            break;
-        s.remove_prefix(c + 1);
-    }
-    return out;
-}
-
-Json list_int_json(const std::vector<std::string>& v, size_t i) {
-    return i < v.size() ? opt_json(to_int(v[i])) : Json(nullptr);
-}
-
-// v2 stack lines: frames of the list go to index i=<first> onwards, so a repeated line
-// lands on the same places.
-void put_frames(std::vector<std::string>& stack, const ModuleRecordLine& l) {
-    auto first = field_int(l, "i");
-    if (!first || *first < 0 || *first > 4096)
-        return;
-    auto frames = field_list(l, "fn");
-    size_t at = size_t(*first);
-    if (stack.size() < at + frames.size())
-        stack.resize(at + frames.size());
-    for (size_t k = 0; k < frames.size(); k++)
-        stack[at + k] = frames[k];
 }
 
 void put_host(Host& h, const ModuleRecordLine& l) {
@@ -105,30 +55,57 @@ void put_host(Host& h, const ModuleRecordLine& l) {
     }
 }
 
-Json task_json(const ModuleRecordLine& l) {
-    Json t = Json::object();
-    t["pid"] = opt_json(field_int(l, "pid"));
-    t["tgid"] = opt_json(field_int(l, "tgid"));
-    t["comm"] = opt_json(field_str(l, "comm"));
-    t["state"] = opt_json(field_str(l, "state"));
-    t["cpu"] = opt_json(field_int(l, "cpu"));
-    t["on_cpu"] = field_int(l, "on_cpu").value_or(0) != 0;
-    t["on_rq"] = field_int(l, "on_rq").value_or(0) != 0;
-    t["policy"] = opt_json(field_int(l, "policy"));
-    t["prio"] = opt_json(field_int(l, "prio"));
-    t["kthread"] = field_int(l, "kthread").value_or(0) != 0;
-    t["runtime_ns"] = opt_json(field_int(l, "runtime_ns"));
-    t["since_arrival_ns"] = opt_json(field_int(l, "since_arrival_ns"));
-    t["queued_ns"] = opt_json(field_int(l, "queued_ns"));
-    t["run_delay_ns"] = opt_json(field_int(l, "run_delay_ns"));
-    t["nvcsw"] = opt_json(field_int(l, "nvcsw"));
-    t["nivcsw"] = opt_json(field_int(l, "nivcsw"));
-    put_symbol(t, t["kthread"].get<bool>() ? field_str(l, "fn") : std::nullopt, "function",
-               "module");
-    return t;
+}  // namespace
+
+namespace kmsg {
+
+std::optional<int64_t> field_int(const ModuleRecordLine& l, const char* key, int base) {
+    auto it = l.fields.find(key);
+    return it == l.fields.end() ? std::nullopt : to_int(it->second, base);
 }
 
-}  // namespace
+std::optional<std::string> field_str(const ModuleRecordLine& l, const char* key) {
+    auto it = l.fields.find(key);
+    if (it == l.fields.end() || it->second.empty())
+        return std::nullopt;
+    return it->second;
+}
+
+std::vector<std::string> field_list(const ModuleRecordLine& l, const char* key) {
+    if (auto q = l.lists.find(key); q != l.lists.end())
+        return q->second;
+    std::vector<std::string> out;
+    auto it = l.fields.find(key);
+    if (it == l.fields.end() || it->second.empty())
+        return out;
+    std::string_view s = it->second;
+    while (true) {
+        size_t c = s.find(',');
+        out.emplace_back(s.substr(0, c));
+        if (c == std::string_view::npos)
+            break;
+        s.remove_prefix(c + 1);
+    }
+    return out;
+}
+
+std::optional<int64_t> list_int(const std::vector<std::string>& v, size_t i) {
+    return i < v.size() ? to_int(v[i]) : std::nullopt;
+}
+
+void put_frames(std::vector<std::string>& stack, const ModuleRecordLine& l) {
+    auto first = field_int(l, "i");
+    if (!first || *first < 0 || *first > 4096)
+        return;
+    auto frames = field_list(l, "fn");
+    size_t at = size_t(*first);
+    if (stack.size() < at + frames.size())
+        stack.resize(at + frames.size());
+    for (size_t k = 0; k < frames.size(); k++)
+        stack[at + k] = frames[k];
+}
+
+}  // namespace kmsg
 
 std::optional<ModuleRecordLine> parse_module_record_line(std::string_view msg) {
     size_t start = msg.find(kModuleRecordPrefix);
@@ -193,20 +170,20 @@ std::optional<ModuleRecordLine> parse_module_record_line(std::string_view msg) {
 
 void ModuleRecordAssembler::reset() {
     current_.reset();
-    hop_ = nullptr;
+    hop_.reset();
     hop_index_.clear();
     seq_ = 0;
     version_ = 0;
 }
 
-// v2: the fields of the chain entry whose module hop index is l's `key`, or nullptr.
-Json* ModuleRecordAssembler::hop_at(const ModuleRecordLine& l, const char* key) {
+// v2: the chain entry whose module hop index is l's `key`, or nullptr.
+Hop* ModuleRecordAssembler::hop_at(const ModuleRecordLine& l, const char* key) {
     auto i = field_int(l, key);
     if (!i || !current_)
         return nullptr;
     for (size_t k = 0; k < hop_index_.size(); k++) {
         if (hop_index_[k] == *i)
-            return &current_->chain[k].fields;
+            return &current_->chain[k];
     }
     return nullptr;
 }
@@ -278,51 +255,7 @@ std::optional<Incident> ModuleRecordAssembler::push(std::string_view msg) {
         else if (auto fn = field_str(l, "fn"))
             in.victims[0].stack.push_back(*fn);
     } else if (l.record == "hop") {
-        Hop h;
-        h.kind = field_str(l, "kind").value_or("unknown");
-        h.verified = field_int(l, "verified").value_or(0) != 0;
-        Json& f = h.fields;
-        f["reason"] = opt_json(field_str(l, "reason"));
-        if (h.kind == "flush_work") {
-            f["barrier"] = opt_json(field_str(l, "barrier"));
-            f["pwq"] = opt_json(field_str(l, "pwq"));
-            f["pool"] = opt_json(field_str(l, "pool"));
-            f["pool_cpu"] = opt_json(field_int(l, "pool_cpu"));
-            f["pool_id"] = opt_json(field_int(l, "pool_id"));
-            f["workqueue"] = opt_json(field_str(l, "wq"));
-            f["target"] = opt_json(field_str(l, "target"));
-            f["target_state"] = opt_json(field_str(l, "target_state"));
-            put_symbol(f, field_str(l, "target_fn"), "target_function", "target_module");
-            auto ex = field_int(l, "executing_pid");
-            f["executing_pid"] = ex && *ex > 0 ? Json(*ex) : Json(nullptr);
-        } else if (h.kind == "worker") {
-            f["pool_member"] = field_int(l, "pool_member").value_or(0) != 0;
-            f["runs_target"] = field_int(l, "runs_target").value_or(0) != 0;
-            f["task"] = v2 ? task_json(l) : Json(nullptr);
-        } else if (h.kind == "cpu") {
-            f["cpu"] = opt_json(field_int(l, "cpu"));
-            f["hog_source"] = opt_json(field_str(l, "hog_source"));
-            f["hog"] = nullptr;
-            f["hog_stack"] = Json::array();
-            f["stack_note"] = opt_json(field_str(l, "stack_note"));
-            f["ipi_ns"] = opt_json(field_int(l, "ipi_ns"));
-            f["runq"] = Json::array();
-            f["runq_total"] = opt_json(field_int(l, "runq_total"));
-            f["runq_truncated"] = field_int(l, "runq_truncated").value_or(0) != 0;
-            if (v2) {
-                auto pid = field_list(l, "runq_pid");
-                auto comm = field_list(l, "runq_comm");
-                auto state = field_list(l, "runq_state");
-                auto queued = field_list(l, "runq_queued_ns");
-                for (size_t r = 0; r < pid.size(); r++) {
-                    f["runq"].push_back(
-                        {{"pid", list_int_json(pid, r)},
-                         {"comm", r < comm.size() ? Json(comm[r]) : Json(nullptr)},
-                         {"state", r < state.size() ? Json(state[r]) : Json(nullptr)},
-                         {"queued_ns", list_int_json(queued, r)}});
-                }
-            }
-        }
+        Hop h = hop_from_kmsg(l, v2);
         if (v2) {
             // A hop line printed twice replaces itself.
             int64_t index = field_int(l, "i").value_or(-1);
@@ -330,35 +263,20 @@ std::optional<Incident> ModuleRecordAssembler::push(std::string_view msg) {
             if (at != hop_index_.end()) {
                 size_t c = size_t(at - hop_index_.begin());
                 in.chain[c] = std::move(h);
-                hop_ = &in.chain[c].fields;
+                hop_ = c;
                 return std::nullopt;
             }
             hop_index_.push_back(index);
         }
         in.chain.push_back(std::move(h));
-        hop_ = &in.chain.back().fields;
-    } else if (l.record == "worker" && hop_) {
-        (*hop_)["task"] = task_json(l);
-    } else if (l.record == "hog" && v2) {
-        if (Json* hop = hop_at(l, "hop"))
-            (*hop)["hog"] = task_json(l);
-    } else if (l.record == "hogstack" && v2) {
-        Json* hop = hop_at(l, "hop");
-        if (hop && hop->contains("hog_stack") && (*hop)["hog_stack"].is_array()) {
-            auto frames = (*hop)["hog_stack"].get<std::vector<std::string>>();
-            put_frames(frames, l);
-            (*hop)["hog_stack"] = frames;
-        }
-    } else if (l.record == "hog" && hop_) {
-        (*hop_)["hog"] = task_json(l);
-    } else if (l.record == "hogstack" && hop_) {
-        if (auto fn = field_str(l, "fn"))
-            (*hop_)["hog_stack"].push_back(*fn);
-    } else if (l.record == "runq" && hop_) {
-        (*hop_)["runq"].push_back({{"pid", opt_json(field_int(l, "pid"))},
-                                   {"comm", opt_json(field_str(l, "comm"))},
-                                   {"state", opt_json(field_str(l, "state"))},
-                                   {"queued_ns", opt_json(field_int(l, "queued_ns"))}});
+        hop_ = in.chain.size() - 1;
+    } else if (v2 && l.fields.contains("hop") && l.record != "host" && l.record != "end") {
+        // v2: a later line of a hop names it (hog, hogstack).
+        if (Hop* hop = hop_at(l, "hop"))
+            hop_add_kmsg(*hop, l, v2);
+    } else if (hop_ && l.record != "host" && l.record != "end") {
+        // v1: the lines after a hop line belong to it (worker, hog, hogstack, runq).
+        hop_add_kmsg(in.chain[*hop_], l, v2);
     } else if (l.record == "host") {
         put_host(in.host, l);
     } else if (l.record == "end") {
@@ -371,14 +289,8 @@ std::optional<Incident> ModuleRecordAssembler::push(std::string_view msg) {
                 v.stack.erase(hole, v.stack.end());
             }
         }
-        for (auto& hop : in.chain) {
-            if (hop.kind != "cpu")
-                continue;
-            auto frames = hop.fields["hog_stack"].get<std::vector<std::string>>();
-            frames.erase(std::find(frames.begin(), frames.end(), std::string()), frames.end());
-            trim_ipi_frames(frames);
-            hop.fields["hog_stack"] = frames;
-        }
+        for (auto& hop : in.chain)
+            hop_end_kmsg(hop);
         Incident done = std::move(in);
         reset();
         return done;

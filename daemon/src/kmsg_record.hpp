@@ -38,6 +38,19 @@ struct ModuleRecordLine {
     std::map<std::string, std::vector<std::string>> lists;
 };
 
+// Reading a line's values (for the hop kinds' decoders, hops/KIND.cpp).
+namespace kmsg {
+std::optional<int64_t> field_int(const ModuleRecordLine& l, const char* key, int base = 10);
+std::optional<std::string> field_str(const ModuleRecordLine& l, const char* key);  // non-empty
+// An unquoted list "a,b,c" (v2 runq_* keys), or a quoted one; empty when absent.
+std::vector<std::string> field_list(const ModuleRecordLine& l, const char* key);
+// Item i of a list as an integer; nullopt when absent or not one.
+std::optional<int64_t> list_int(const std::vector<std::string>& v, size_t i);
+// v2 stack lines: frames of the list fn= go to index i=<first> onwards, so a repeated line
+// lands on the same places.
+void put_frames(std::vector<std::string>& stack, const ModuleRecordLine& l);
+}  // namespace kmsg
+
 // Parses one printk message (prefixes already stripped).  nullopt when it is not a
 // hungtask record line or is malformed.
 std::optional<ModuleRecordLine> parse_module_record_line(std::string_view msg);
@@ -52,11 +65,11 @@ class ModuleRecordAssembler {
 
   private:
     void reset();
-    Json* hop_at(const ModuleRecordLine& l, const char* key);
+    Hop* hop_at(const ModuleRecordLine& l, const char* key);
     std::optional<Incident> current_;
     uint64_t seq_ = 0;
     int version_ = 0;
-    Json* hop_ = nullptr;  // the hop being filled, inside current_->chain's fields
+    std::optional<size_t> hop_;       // the chain entry being filled
     std::vector<int64_t> hop_index_;  // v2: the module's hop index of each chain entry
     uint64_t dropped_ = 0;
 };

@@ -52,10 +52,6 @@ std::string culprit_text(const std::optional<Culprit>& c) {
     return s.empty() ? "-" : s;
 }
 
-std::string json_scalar(const Json& v) {
-    return v.is_string() ? v.get<std::string>() : dump_json(v, -1);
-}
-
 std::string format_uptime(double s) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.6f", s);
@@ -71,123 +67,6 @@ std::string taint_text(const std::optional<std::string>& taint) {
     if (taint->find('O') != std::string::npos)
         s += " (O: out-of-tree module loaded)";
     return s;
-}
-
-std::string ms(const std::optional<double>& ns) {
-    if (!ns)
-        return "?";
-    char buf[32];
-    double v = *ns / 1e6;
-    if (v >= 1000)
-        std::snprintf(buf, sizeof(buf), "%.1f s", v / 1000);
-    else
-        std::snprintf(buf, sizeof(buf), "%.1f ms", v);
-    return buf;
-}
-
-// A hop field as text: "?" when missing or null.  Hop fields may come from another host:
-// any type is printed, none throws.
-std::string text(const Json& j, const char* key) {
-    const Json& v = json_at(j, key);
-    if (v.is_null())
-        return "?";
-    return json_scalar(v);
-}
-
-std::string sym(const Json& j, const char* fn, const char* mod) {
-    std::string s = text(j, fn);
-    if (auto m = json_str(j, mod))
-        s += " [" + *m + "]";
-    return s;
-}
-
-std::string task_line(const Json& t) {
-    std::string s = text(t, "comm") + " (pid " + text(t, "pid") + ", CPU " + text(t, "cpu") +
-                    ", state " + text(t, "state");
-    if (json_bool(t, "kthread") == true)
-        s += ", kthread " + sym(t, "function", "module");
-    return s + ")";
-}
-
-std::string yes_no(const Json& j, const char* key) {
-    auto b = json_bool(j, key);
-    return b ? (*b ? "yes" : "no") : "?";
-}
-
-void render_stack(std::ostream& out, const char* title, const std::vector<std::string>& frames) {
-    out << "       " << title << ":\n";
-    for (const auto& fr : frames)
-        out << "         " << fr << "\n";
-}
-
-// One hop, in words first, then its evidence.
-void render_hop(std::ostream& out, size_t n, const Hop& h) {
-    const Json& f = h.fields;
-    out << "  " << n << ". " << h.kind << (h.verified ? " (verified)" : " [unverified]");
-    if (h.kind == "flush_work") {
-        out << ": waits for work " << sym(f, "target_function", "target_module") << " ("
-            << text(f, "target_state") << ") on workqueue " << text(f, "workqueue") << ", pool "
-            << text(f, "pool_id") << " of CPU " << text(f, "pool_cpu") << "\n";
-        out << "       barrier " << text(f, "barrier") << ", pwq " << text(f, "pwq") << ", pool "
-            << text(f, "pool");
-        if (auto ex = json_int(f, "executing_pid"))
-            out << ", executing worker pid " << *ex;
-        out << "\n";
-    } else if (h.kind == "worker") {
-        const Json& t = json_at(f, "task");
-        out << ": " << task_line(t)
-            << (json_bool(f, "runs_target") == true ? " runs the work" : " must run it") << "\n";
-        out << "       on CPU now: " << yes_no(t, "on_cpu")
-            << ", on a runqueue: " << yes_no(t, "on_rq") << ", waiting "
-            << ms(json_num(t, "queued_ns")) << ", last ran " << ms(json_num(t, "since_arrival_ns"))
-            << " ago\n";
-    } else if (h.kind == "cpu") {
-        const Json& hog = json_at(f, "hog");
-        out << ": CPU " << text(f, "cpu") << " is held by " << task_line(hog) << "\n";
-        if (hog.is_object())
-            out << "       on the CPU for " << ms(json_num(hog, "since_arrival_ns")) << ", runtime "
-                << ms(json_num(hog, "runtime_ns")) << ", voluntary switches " << text(hog, "nvcsw")
-                << ", involuntary " << text(hog, "nivcsw") << ", policy " << text(hog, "policy")
-                << " prio " << text(hog, "prio") << "\n";
-        auto stack = json_strings(f, "hog_stack");
-        if (!stack.empty())
-            render_stack(out, ("where it runs (stack taken on CPU " + text(f, "cpu") + ")").c_str(),
-                         stack);
-        else if (auto note = json_str(f, "stack_note"))
-            out << "       no stack: " << *note << "\n";
-        const Json& runq = json_at(f, "runq");
-        if (runq.is_array() && !runq.empty()) {
-            out << "       waiting in its runqueue (" << text(f, "runq_total") << "):";
-            for (const auto& w : runq)
-                out << " " << text(w, "comm") << "[" << text(w, "pid") << "] "
-                    << ms(json_num(w, "queued_ns")) << ";";
-            if (json_bool(f, "runq_truncated") == true)
-                out << " (list cut at the walk limit)";
-            out << "\n";
-        }
-    } else if (h.kind == "mutex" || h.kind == "rwsem" || h.kind == "semaphore") {
-        const Json& owner = json_at(f, "owner");
-        std::string lock = json_str(f, "lock_symbol").value_or("");
-        if (!json_at(f, "lock").is_null())
-            lock += (lock.empty() ? "" : " at ") + text(f, "lock");
-        out << ": " << (lock.empty() ? "?" : lock);
-        if (auto mode = json_str(f, "mode"))
-            out << " (wanted for " << *mode << ")";
-        out << ", held by " << (owner.is_object() ? task_line(owner) : "an unknown owner") << "\n";
-        auto stack = json_strings(owner, "stack");
-        if (!stack.empty())
-            render_stack(out, "owner's stack", stack);
-    } else if (h.kind == "io") {
-        out << ": device " << text(f, "device") << ", driver " << sym(f, "driver", "module") << ", "
-            << text(f, "inflight") << " requests in flight, oldest "
-            << ms(json_num(f, "oldest_request_age_ns")) << "\n";
-    } else {
-        for (auto it = f.begin(); f.is_object() && it != f.end(); ++it)
-            out << " " << it.key() << "=" << json_scalar(it.value());
-        out << "\n";
-    }
-    if (auto reason = json_str(f, "reason"))
-        out << "       note: " << *reason << "\n";
 }
 
 constexpr size_t kWidth = 100;

@@ -29,10 +29,12 @@ Incident full_incident() {
     v.ppid = 0;
     v.stack_unreliable = {"usleep_range_state+0x90/0x90"};
     in.victims.push_back(v);
-    in.chain.push_back(Hop{"task", true, {{"pid", 1}, {"comm", "systemd"}}});
-    in.chain.push_back(Hop{"flush_work", true, {{"work_func", "lo_vendor_work [lo_vendor]"}}});
-    in.chain.push_back(Hop{"worker", true, {{"comm", "kworker/3:2"}, {"runnable", true}}});
-    in.chain.push_back(Hop{"cpu", false, {{"cpu", 3}, {"curr", "lo_poll"}, {"runtime_s", 1038.5}}});
+    in.chain.push_back(test::hop("task", true, {{"pid", 1}, {"comm", "systemd"}}));
+    in.chain.push_back(test::hop("flush_work", true, {{"work_func", "lo_vendor_work [lo_vendor]"}}));
+    in.chain.push_back(test::hop("worker", true, {{"comm", "kworker/3:2"}, {"runnable", true}}));
+    // A kind this daemon has no type for: its members are kept as read.
+    in.chain.push_back(
+        test::hop("cpu_sample", false, {{"cpu", 3}, {"curr", "lo_poll"}, {"runtime_s", 1038.5}}));
     in.verdict.kind = VerdictKind::runqueue_starvation;
     in.verdict.culprit = Culprit{1234, "lo_poll", "lo_poll_fn", "lo_vendor"};
     in.verdict.summary = "CPU 3 held by lo_poll; kworker/3:2 starved";

@@ -391,7 +391,7 @@ TEST(KernelLog, V2RecordInsideTheKernelReportAndAfterThePanic) {
     // ended by the module's lines inside it).
     EXPECT_EQ(in_report[0].victims[0].stack.size(), 4u);
     ASSERT_EQ(in_report[0].chain.size(), 1u);
-    EXPECT_EQ(in_report[0].chain[0].kind, "flush_work");
+    EXPECT_EQ(in_report[0].chain[0].kind(), "flush_work");
 
     std::string panic = report;
     panic.replace(panic.find("@MODULE@"), 8, "");
@@ -402,7 +402,7 @@ TEST(KernelLog, V2RecordInsideTheKernelReportAndAfterThePanic) {
     EXPECT_TRUE(at_panic[0].panicked);
     EXPECT_EQ(at_panic[0].victims[0].stack.size(), 4u);
     ASSERT_EQ(at_panic[0].chain.size(), 1u);
-    EXPECT_EQ(at_panic[0].chain[0].fields["target_function"], "acme_sync_work");
+    EXPECT_EQ(test::fields(at_panic[0].chain[0])["target_function"], "acme_sync_work");
 }
 
 TEST(KernelLog, ClassifiesLineForms) {

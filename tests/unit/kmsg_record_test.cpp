@@ -101,31 +101,31 @@ TEST(KmsgRecord, AssemblesTheWholeChain) {
 
     ASSERT_EQ(in->chain.size(), 3u);
     const Hop& f = in->chain[0];
-    EXPECT_EQ(f.kind, "flush_work");
+    EXPECT_EQ(f.kind(), "flush_work");
     EXPECT_TRUE(f.verified);
-    EXPECT_EQ(f.fields["pool_cpu"], 3);
-    EXPECT_EQ(f.fields["workqueue"], "events");
-    EXPECT_EQ(f.fields["target_function"], "acme_sync_work");
-    EXPECT_EQ(f.fields["target_module"], "acme_drv");
-    EXPECT_EQ(f.fields["target_state"], "pending");
-    EXPECT_TRUE(f.fields["executing_pid"].is_null());
-    EXPECT_FALSE(f.fields.contains("future_key"));
+    EXPECT_EQ(test::fields(f)["pool_cpu"], 3);
+    EXPECT_EQ(test::fields(f)["workqueue"], "events");
+    EXPECT_EQ(test::fields(f)["target_function"], "acme_sync_work");
+    EXPECT_EQ(test::fields(f)["target_module"], "acme_drv");
+    EXPECT_EQ(test::fields(f)["target_state"], "pending");
+    EXPECT_TRUE(test::fields(f)["executing_pid"].is_null());
+    EXPECT_FALSE(test::fields(f).contains("future_key"));
     const Hop& w = in->chain[1];
-    EXPECT_EQ(w.kind, "worker");
-    EXPECT_EQ(w.fields["task"]["comm"], "kworker/3:2");
-    EXPECT_EQ(w.fields["task"]["on_rq"], true);
-    EXPECT_EQ(w.fields["task"]["function"], "worker_thread");
-    EXPECT_TRUE(w.fields["task"]["module"].is_null());
+    EXPECT_EQ(w.kind(), "worker");
+    EXPECT_EQ(test::fields(w)["task"]["comm"], "kworker/3:2");
+    EXPECT_EQ(test::fields(w)["task"]["on_rq"], true);
+    EXPECT_EQ(test::fields(w)["task"]["function"], "worker_thread");
+    EXPECT_TRUE(test::fields(w)["task"]["module"].is_null());
     const Hop& c = in->chain[2];
-    EXPECT_EQ(c.kind, "cpu");
-    EXPECT_EQ(c.fields["hog"]["comm"], "lo_poll");
-    EXPECT_EQ(c.fields["hog"]["module"], "lo_vendor");
-    EXPECT_EQ(c.fields["hog"]["nvcsw"], 1);
+    EXPECT_EQ(c.kind(), "cpu");
+    EXPECT_EQ(test::fields(c)["hog"]["comm"], "lo_poll");
+    EXPECT_EQ(test::fields(c)["hog"]["module"], "lo_vendor");
+    EXPECT_EQ(test::fields(c)["hog"]["nvcsw"], 1);
     // The IPI's own frames are cut: the stack starts where the hog spins.
-    ASSERT_EQ(c.fields["hog_stack"].size(), 1u);
-    EXPECT_EQ(c.fields["hog_stack"][0], "lo_poll+0x5e/0x7f [lo_vendor]");
-    ASSERT_EQ(c.fields["runq"].size(), 1u);
-    EXPECT_EQ(c.fields["runq"][0]["pid"], 41);
+    ASSERT_EQ(test::fields(c)["hog_stack"].size(), 1u);
+    EXPECT_EQ(test::fields(c)["hog_stack"][0], "lo_poll+0x5e/0x7f [lo_vendor]");
+    ASSERT_EQ(test::fields(c)["runq"].size(), 1u);
+    EXPECT_EQ(test::fields(c)["runq"][0]["pid"], 41);
 
     EXPECT_EQ(in->host.watchdog, 0);
     EXPECT_EQ(in->host.watchdog_thresh, 10);
@@ -272,21 +272,21 @@ TEST(KmsgRecord, V2AssemblesTheSameIncidentAsV1) {
     EXPECT_EQ(v2->victims[0].syscall, "rmdir");
     ASSERT_EQ(v2->chain.size(), 3u);
     for (size_t i = 0; i < 3; i++)
-        EXPECT_EQ(v2->chain[i].kind, v1->chain[i].kind);
+        EXPECT_EQ(v2->chain[i].kind(), v1->chain[i].kind());
     const Hop& f = v2->chain[0];
-    EXPECT_EQ(f.fields["target_function"], "acme_sync_work");
-    EXPECT_EQ(f.fields["pool_cpu"], 3);
+    EXPECT_EQ(test::fields(f)["target_function"], "acme_sync_work");
+    EXPECT_EQ(test::fields(f)["pool_cpu"], 3);
     // Hashed, not a kernel address.
-    EXPECT_EQ(f.fields["barrier"], "00000000a1b2c3d4");
-    EXPECT_EQ(v2->chain[1].fields["task"], v1->chain[1].fields["task"]);
+    EXPECT_EQ(test::fields(f)["barrier"], "00000000a1b2c3d4");
+    EXPECT_EQ(test::fields(v2->chain[1])["task"], test::fields(v1->chain[1])["task"]);
     const Hop& c = v2->chain[2];
-    EXPECT_EQ(c.fields["hog"], v1->chain[2].fields["hog"]);
-    EXPECT_EQ(c.fields["hog_stack"], v1->chain[2].fields["hog_stack"]);
-    ASSERT_EQ(c.fields["runq"].size(), 2u);
-    EXPECT_EQ(c.fields["runq"][0]["pid"], 41);
-    EXPECT_EQ(c.fields["runq"][0]["comm"], "kworker/3:2");
-    EXPECT_EQ(c.fields["runq"][1]["comm"], "ksoftirqd/3");
-    EXPECT_EQ(c.fields["runq"][0]["queued_ns"], 6410032497);
+    EXPECT_EQ(test::fields(c)["hog"], test::fields(v1->chain[2])["hog"]);
+    EXPECT_EQ(test::fields(c)["hog_stack"], test::fields(v1->chain[2])["hog_stack"]);
+    ASSERT_EQ(test::fields(c)["runq"].size(), 2u);
+    EXPECT_EQ(test::fields(c)["runq"][0]["pid"], 41);
+    EXPECT_EQ(test::fields(c)["runq"][0]["comm"], "kworker/3:2");
+    EXPECT_EQ(test::fields(c)["runq"][1]["comm"], "ksoftirqd/3");
+    EXPECT_EQ(test::fields(c)["runq"][0]["queued_ns"], 6410032497);
     EXPECT_EQ(v2->host.watchdog, 0);
     EXPECT_EQ(v2->host.hung_task_panic, 1);
     EXPECT_EQ(v2->host.taint, "OE");
@@ -306,7 +306,7 @@ TEST(KmsgRecord, V2LinePrintedTwiceChangesNothing) {
     EXPECT_EQ(b->victims[0].stack, a->victims[0].stack);
     ASSERT_EQ(b->chain.size(), a->chain.size());
     for (size_t i = 0; i < a->chain.size(); i++)
-        EXPECT_EQ(b->chain[i].fields, a->chain[i].fields) << i;
+        EXPECT_EQ(test::fields(b->chain[i]), test::fields(a->chain[i])) << i;
 }
 
 TEST(KmsgRecord, V2LostStackLineKeepsTheFramesBeforeTheHole) {
@@ -338,9 +338,9 @@ TEST(KmsgRecord, RealSeedCapturesGiveTheSeedVerdict) {
         EXPECT_EQ(in.victims[0].syscall, "write") << file;
         std::vector<std::string> kinds;
         for (const auto& h : in.chain)
-            kinds.push_back(h.kind);
+            kinds.push_back(h.kind());
         EXPECT_EQ(kinds, (std::vector<std::string>{"flush_work", "worker", "cpu"})) << file;
-        EXPECT_EQ(in.chain[0].fields["pool_cpu"], 1) << file;
+        EXPECT_EQ(test::fields(in.chain[0])["pool_cpu"], 1) << file;
         EXPECT_EQ(in.verdict.kind, VerdictKind::runqueue_starvation) << file;
         ASSERT_TRUE(in.verdict.culprit) << file;
         EXPECT_EQ(in.verdict.culprit->comm, "lo_poll") << file;
@@ -370,12 +370,12 @@ TEST(KmsgRecord, RealV2SeedCaptureGivesTheSeedVerdict) {
     EXPECT_EQ(acme->capture["kmsg_truncated"], false);
     std::vector<std::string> kinds;
     for (const auto& h : acme->chain)
-        kinds.push_back(h.kind);
+        kinds.push_back(h.kind());
     EXPECT_EQ(kinds, (std::vector<std::string>{"flush_work", "worker", "cpu"}));
-    EXPECT_EQ(acme->chain[0].fields["target_function"], "acme_sync_work");
-    EXPECT_EQ(acme->chain[1].fields["task"]["comm"], "kworker/1:1");
-    EXPECT_EQ(acme->chain[2].fields["hog_stack"][0], "lo_poll+0x5e/0x7f [lo_vendor]");
-    EXPECT_EQ(acme->chain[2].fields["runq"].size(), 2u);
+    EXPECT_EQ(test::fields(acme->chain[0])["target_function"], "acme_sync_work");
+    EXPECT_EQ(test::fields(acme->chain[1])["task"]["comm"], "kworker/1:1");
+    EXPECT_EQ(test::fields(acme->chain[2])["hog_stack"][0], "lo_poll+0x5e/0x7f [lo_vendor]");
+    EXPECT_EQ(test::fields(acme->chain[2])["runq"].size(), 2u);
     EXPECT_EQ(acme->victims[0].stack.size(), 7u);
     EXPECT_EQ(acme->verdict.kind, VerdictKind::runqueue_starvation);
     ASSERT_TRUE(acme->verdict.culprit);

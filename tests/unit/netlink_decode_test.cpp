@@ -133,7 +133,7 @@ std::optional<Incident> kmsg_incident(const std::string& file, uint64_t seq) {
 std::vector<std::string> kinds(const Incident& in) {
     std::vector<std::string> out;
     for (const auto& h : in.chain)
-        out.push_back(h.kind);
+        out.push_back(h.kind());
     return out;
 }
 
@@ -159,7 +159,7 @@ TEST(NetlinkDecode, SeedMessagesGiveTheSeedVerdict) {
         EXPECT_TRUE(frame_function(v.stack[0]).ends_with("flush_work")) << v.stack[0];
         EXPECT_EQ(frame_function(v.stack[1]), "acme_sync_write") << file;
         EXPECT_EQ(kinds(in), (std::vector<std::string>{"flush_work", "worker", "cpu"})) << file;
-        const Json& f = in.chain[0].fields;
+        const Json f = test::fields(in.chain[0]);
         EXPECT_EQ(f["pool_cpu"], 1) << file;
         EXPECT_EQ(f["workqueue"], "events") << file;
         EXPECT_EQ(f["target_state"], "pending") << file;
@@ -168,8 +168,8 @@ TEST(NetlinkDecode, SeedMessagesGiveTheSeedVerdict) {
         EXPECT_TRUE(f["executing_pid"].is_null()) << file;
         ASSERT_TRUE(f["barrier"].is_string()) << file;
         EXPECT_EQ(f["barrier"].get<std::string>().size(), 16u) << file;
-        EXPECT_EQ(in.chain[1].fields["task"]["function"], "worker_thread") << file;
-        const Json& c = in.chain[2].fields;
+        EXPECT_EQ(test::fields(in.chain[1])["task"]["function"], "worker_thread") << file;
+        const Json c = test::fields(in.chain[2]);
         EXPECT_EQ(c["cpu"], 1) << file;
         EXPECT_EQ(c["hog_source"], "ipi") << file;
         EXPECT_EQ(c["hog"]["comm"], "lo_poll") << file;
@@ -210,9 +210,9 @@ TEST(NetlinkDecode, SameIncidentAsTheKmsgRecordOfTheSameCapture) {
         EXPECT_EQ(nl->victims, km->victims) << k.bin;
         ASSERT_EQ(nl->chain.size(), km->chain.size()) << k.bin;
         for (size_t i = 0; i < nl->chain.size(); i++) {
-            EXPECT_EQ(nl->chain[i].kind, km->chain[i].kind) << k.bin << " hop " << i;
+            EXPECT_EQ(nl->chain[i].kind(), km->chain[i].kind()) << k.bin << " hop " << i;
             EXPECT_EQ(nl->chain[i].verified, km->chain[i].verified) << k.bin << " hop " << i;
-            EXPECT_EQ(nl->chain[i].fields.dump(), km->chain[i].fields.dump())
+            EXPECT_EQ(test::fields(nl->chain[i]).dump(), test::fields(km->chain[i]).dump())
                 << k.bin << " hop " << i;
         }
         EXPECT_EQ(nl->host, km->host) << k.bin;
@@ -472,8 +472,8 @@ TEST(NetlinkDecode, AHopOfAnUnknownKindStaysInTheChain) {
                                      }).bytes()));
     ASSERT_TRUE(r.ok()) << r.error().to_string();
     ASSERT_EQ(r->chain.size(), 1u);
-    EXPECT_EQ(r->chain[0].kind, "unknown");
-    EXPECT_EQ(r->chain[0].fields["kind_value"], 40);
+    EXPECT_EQ(r->chain[0].kind(), "unknown");
+    EXPECT_EQ(test::fields(r->chain[0])["kind_value"], 40);
     EXPECT_EQ(r->verdict.kind, VerdictKind::unknown);
 }
 

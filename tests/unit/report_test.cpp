@@ -34,7 +34,7 @@ Incident seed_like_incident() {
     in.victims.push_back(v);
     // Hops as hungtask.ko's kmsg record v1 gives them (kmsg_record.cpp).
     in.chain = {
-        Hop{"flush_work",
+        test::hop("flush_work",
             true,
             {{"reason", nullptr},
              {"barrier", "ffffd38800417af0"},
@@ -47,8 +47,8 @@ Incident seed_like_incident() {
              {"target_state", "pending"},
              {"target_function", "css_release_work_fn"},
              {"target_module", nullptr},
-             {"executing_pid", nullptr}}},
-        Hop{"worker",
+             {"executing_pid", nullptr}}),
+        test::hop("worker",
             true,
             {{"reason", nullptr},
              {"pool_member", true},
@@ -64,8 +64,8 @@ Incident seed_like_incident() {
                {"function", "worker_thread"},
                {"module", nullptr},
                {"queued_ns", 121000000000},
-               {"since_arrival_ns", 122000000000}}}}},
-        Hop{"cpu",
+               {"since_arrival_ns", 122000000000}}}}),
+        test::hop("cpu",
             true,
             {{"reason", nullptr},
              {"cpu", 3},
@@ -91,7 +91,7 @@ Incident seed_like_incident() {
                                     {"state", "R"},
                                     {"queued_ns", 121000000000}}})},
              {"runq_total", 1},
-             {"runq_truncated", false}}},
+             {"runq_truncated", false}}),
     };
     in.host.kernel_release = "6.1.0-56-amd64";
     in.host.preemption = "none";
@@ -196,23 +196,24 @@ TEST(Report, AnOlderVerdictRendersWithoutTheNewSections) {
 // Hop fields from another host may have any type: the full view renders them, never throws.
 TEST(Report, HopsWithWrongTypedFieldsRender) {
     Incident in = seed_like_incident();
-    in.chain[1].fields["runs_target"] = "yes";
-    in.chain[1].fields["task"] = {{"kthread", "yes"}, {"on_cpu", 1}, {"queued_ns", "long"}};
-    in.chain[2].fields["hog"] = Json::array({1, 2});
-    in.chain[2].fields["hog_stack"] = Json::array({1, "frame+0x1/0x2", nullptr});
-    in.chain[2].fields["runq"] = Json::array({"x", Json::object()});
-    in.chain[2].fields["runq_truncated"] = "no";
-    in.chain.push_back(Hop{"mutex", true, {{"lock", 5}, {"owner", "me"}, {"reason", 3}}});
-    in.chain.push_back(Hop{"io", false, {{"device", nullptr}, {"inflight", "many"}}});
-    in.chain.push_back(Hop{"future", true, {{"bytes", std::string("\xff\xfe")}}});
+    test::edit(in.chain[1])["runs_target"] = "yes";
+    test::edit(in.chain[1])["task"] = {{"kthread", "yes"}, {"on_cpu", 1}, {"queued_ns", "long"}};
+    test::edit(in.chain[2])["hog"] = Json::array({1, 2});
+    test::edit(in.chain[2])["hog_stack"] = Json::array({1, "frame+0x1/0x2", nullptr});
+    test::edit(in.chain[2])["runq"] = Json::array({"x", Json::object()});
+    test::edit(in.chain[2])["runq_truncated"] = "no";
+    in.chain.push_back(test::hop("mutex", true, {{"lock", 5}, {"owner", "me"}, {"reason", 3}}));
+    in.chain.push_back(test::hop("io", false, {{"device", nullptr}, {"inflight", "many"}}));
+    in.chain.push_back(test::hop("future", true, {{"bytes", std::string("\xff\xfe")}}));
     std::ostringstream out;
     ASSERT_NO_THROW(TextReport(out).write_incident(in));
     std::string text = out.str();
     EXPECT_NE(text.find("     frame+0x1/0x2\n"), std::string::npos) << text;
-    EXPECT_NE(text.find("  4. mutex (verified): 5, held by an unknown owner"), std::string::npos)
+    // Nothing produces lock or io hops (issue 10): they are unknown kinds, rendered
+    // generically, every member as it was read.
+    EXPECT_NE(text.find("  4. mutex (verified) lock=5 owner=me reason=3\n"), std::string::npos)
         << text;
-    EXPECT_NE(text.find("  5. io [unverified]: device ?, driver ?, many requests in flight"),
-              std::string::npos)
+    EXPECT_NE(text.find("  5. io [unverified] device=null inflight=many\n"), std::string::npos)
         << text;
 }
 

@@ -23,6 +23,43 @@ inline Victim make_victim(int64_t pid, std::string comm) {
     return v;
 }
 
+// Hops in tests are written and read through their JSON form, as a record carries them:
+// hop("cpu", true, {...members}) decodes one (hops/hop.hpp), fields(h) is its members
+// (everything but "kind" and "verified"), and edit(h)[...] = ... changes a member, the hop
+// being decoded again at the end of the statement.
+inline Hop hop(const std::string& kind, bool verified, const Json& members) {
+    Json j = {{"kind", kind}, {"verified", verified}};
+    for (auto it = members.begin(); members.is_object() && it != members.end(); ++it)
+        j[it.key()] = it.value();
+    return hop_from_json(j);
+}
+
+inline Json fields(const Hop& h) {
+    Json j = to_json(h);
+    j.erase("kind");
+    j.erase("verified");
+    return j;
+}
+
+class HopEdit {
+  public:
+    explicit HopEdit(Hop& h) : h_(&h), j_(fields(h)) {}
+    HopEdit(const HopEdit&) = delete;
+    HopEdit& operator=(const HopEdit&) = delete;
+    ~HopEdit() { *h_ = hop(h_->kind(), h_->verified, j_); }
+    Json& operator[](const std::string& key) { return j_[key]; }
+    Json& json() { return j_; }
+    void erase(const std::string& key) { j_.erase(key); }
+
+  private:
+    Hop* h_;
+    Json j_;
+};
+
+inline HopEdit edit(Hop& h) {
+    return HopEdit(h);
+}
+
 inline std::string fixture_path(const std::string& rel) {
     return std::string(HUNGTASK_FIXTURES_DIR) + "/" + rel;
 }

@@ -12,22 +12,21 @@ namespace hungtask::explainer {
 
 // ------------------------------------------------------------------------- hop accessors
 //
-// The only code that reads Hop::kind, Hop::verified and Hop::fields.  Every accessor takes
-// any JSON (a record may come from another host, an older or a newer producer): a missing
-// key or a wrong type gives nullopt / empty, never an exception.
+// The only code that reads a Hop's kind and typed body (hops/).  The hop types were
+// validated where they were decoded; a fact a record lacks is nullopt / empty here.
 
 HopKind hop_kind(const Hop& h) {
-    if (h.kind == "flush_work")
-        return HopKind::flush_work;
-    if (h.kind == "worker")
-        return HopKind::worker;
-    if (h.kind == "cpu")
-        return HopKind::cpu;
-    return HopKind::other;
+    struct Kind {
+        HopKind operator()(const FlushWorkHop&) const { return HopKind::flush_work; }
+        HopKind operator()(const WorkerHop&) const { return HopKind::worker; }
+        HopKind operator()(const CpuHop&) const { return HopKind::cpu; }
+        HopKind operator()(const UnknownHop&) const { return HopKind::other; }
+    };
+    return std::visit(Kind{}, h.body);
 }
 
-const std::string& hop_kind_name(const Hop& h) {
-    return h.kind;
+std::string hop_kind_name(const Hop& h) {
+    return h.kind();
 }
 
 bool hop_verified(const Hop& h) {
@@ -35,104 +34,128 @@ bool hop_verified(const Hop& h) {
 }
 
 std::optional<std::string> hop_reason(const Hop& h) {
-    return json_str(h.fields, "reason");
+    return h.reason;
 }
 
 namespace {
 
-// A task as a hop's JSON describes it (TASK in explain.hpp); a non-object gives an empty Task.
-Task task_of(const Json& j) {
-    Task t;
-    t.pid = json_int(j, "pid");
-    t.comm = json_str(j, "comm");
-    t.state = json_str(j, "state");
-    t.function = json_str(j, "function");
-    t.module = json_str(j, "module");
-    t.cpu = json_int(j, "cpu");
-    t.policy = json_int(j, "policy");
-    t.nvcsw = json_int(j, "nvcsw");
-    t.kthread = json_bool(j, "kthread");
-    t.on_cpu = json_bool(j, "on_cpu");
-    t.on_rq = json_bool(j, "on_rq");
-    t.since_arrival_ns = json_num(j, "since_arrival_ns");
-    t.queued_ns = json_num(j, "queued_ns");
-    t.stack = json_strings(j, "stack");
-    return t;
+// A task as a hop describes it (TASK in explain.hpp).
+Task task_of(const HopTask& t) {
+    Task k;
+    k.pid = t.pid;
+    k.comm = t.comm;
+    k.state = t.state;
+    k.function = t.function;
+    k.module = t.module;
+    k.cpu = t.cpu;
+    k.policy = t.policy;
+    k.nvcsw = t.nvcsw;
+    k.kthread = t.kthread;
+    k.on_cpu = t.on_cpu;
+    k.on_rq = t.on_rq;
+    if (t.since_arrival_ns)
+        k.since_arrival_ns = double(*t.since_arrival_ns);
+    if (t.queued_ns)
+        k.queued_ns = double(*t.queued_ns);
+    return k;
 }
 
-std::optional<Task> task_at(const Hop& h, const char* key) {
-    const Json& j = json_at(h.fields, key);
-    if (!j.is_object())
+std::optional<Task> task_of(const std::optional<HopTask>& t) {
+    if (!t)
         return std::nullopt;
-    return task_of(j);
+    return task_of(*t);
+}
+
+Task task_of(const RunqEntry& r) {
+    Task k;
+    k.pid = r.pid;
+    k.comm = r.comm;
+    k.state = r.state;
+    if (r.queued_ns)
+        k.queued_ns = double(*r.queued_ns);
+    return k;
 }
 
 }  // namespace
 
 std::optional<std::string> flush_target_function(const Hop& h) {
-    return json_str(h.fields, "target_function");
+    const auto* f = h.as<FlushWorkHop>();
+    return f ? f->target_function : std::nullopt;
 }
 
 std::optional<std::string> flush_target_module(const Hop& h) {
-    return json_str(h.fields, "target_module");
+    const auto* f = h.as<FlushWorkHop>();
+    return f ? f->target_module : std::nullopt;
 }
 
 std::optional<std::string> flush_target_state(const Hop& h) {
-    return json_str(h.fields, "target_state");
+    const auto* f = h.as<FlushWorkHop>();
+    return f ? f->target_state : std::nullopt;
 }
 
 std::optional<std::string> flush_workqueue(const Hop& h) {
-    return json_str(h.fields, "workqueue");
+    const auto* f = h.as<FlushWorkHop>();
+    return f ? f->workqueue : std::nullopt;
 }
 
 std::optional<int64_t> flush_pool_cpu(const Hop& h) {
-    return json_int(h.fields, "pool_cpu");
+    const auto* f = h.as<FlushWorkHop>();
+    return f ? f->pool_cpu : std::nullopt;
 }
 
 std::optional<int64_t> flush_pool_id(const Hop& h) {
-    return json_int(h.fields, "pool_id");
+    const auto* f = h.as<FlushWorkHop>();
+    return f ? f->pool_id : std::nullopt;
 }
 
 std::optional<Task> worker_task(const Hop& h) {
-    return task_at(h, "task");
+    const auto* w = h.as<WorkerHop>();
+    return w ? task_of(w->task) : std::nullopt;
 }
 
 std::optional<bool> worker_runs_target(const Hop& h) {
-    return json_bool(h.fields, "runs_target");
+    const auto* w = h.as<WorkerHop>();
+    return w ? w->runs_target : std::nullopt;
 }
 
 std::optional<int64_t> hop_cpu(const Hop& h) {
-    return json_int(h.fields, "cpu");
+    const auto* c = h.as<CpuHop>();
+    return c ? c->cpu : std::nullopt;
 }
 
 std::optional<Task> cpu_holder(const Hop& h) {
-    return task_at(h, "hog");
+    const auto* c = h.as<CpuHop>();
+    return c ? task_of(c->hog) : std::nullopt;
 }
 
 std::vector<std::string> cpu_holder_stack(const Hop& h) {
-    return json_strings(h.fields, "hog_stack");
+    const auto* c = h.as<CpuHop>();
+    return c ? c->hog_stack : std::vector<std::string>{};
 }
 
 std::optional<std::string> cpu_holder_source(const Hop& h) {
-    return json_str(h.fields, "hog_source");
+    const auto* c = h.as<CpuHop>();
+    return c ? c->hog_source : std::nullopt;
 }
 
 std::optional<std::string> cpu_stack_note(const Hop& h) {
-    return json_str(h.fields, "stack_note");
+    const auto* c = h.as<CpuHop>();
+    return c ? c->stack_note : std::nullopt;
 }
 
 std::optional<std::vector<Task>> cpu_runq(const Hop& h) {
-    const Json& runq = json_at(h.fields, "runq");
-    if (!runq.is_array())
+    const auto* c = h.as<CpuHop>();
+    if (!c)
         return std::nullopt;
     std::vector<Task> out;
-    for (const auto& w : runq)
-        out.push_back(task_of(w));
+    for (const auto& r : c->runq)
+        out.push_back(task_of(r));
     return out;
 }
 
 std::optional<int64_t> cpu_runq_total(const Hop& h) {
-    return json_int(h.fields, "runq_total");
+    const auto* c = h.as<CpuHop>();
+    return c ? c->runq_total : std::nullopt;
 }
 
 // ------------------------------------------------------------------------------ stacks

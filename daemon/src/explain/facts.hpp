@@ -46,7 +46,7 @@ struct Task {
 enum class HopKind { flush_work, worker, cpu, other };
 
 HopKind hop_kind(const Hop& h);
-const std::string& hop_kind_name(const Hop& h);  // as the record names it, for messages
+std::string hop_kind_name(const Hop& h);       // as the record names it, for messages
 bool hop_verified(const Hop& h);
 std::optional<std::string> hop_reason(const Hop& h);  // why the module did not verify it
 
