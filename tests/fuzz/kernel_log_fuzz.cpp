@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "incident.hpp"
-#include "kernel_log.hpp"
+#include "model/incident.hpp"
+#include "decode/kernel_log.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <span>
 
-#include "incident.hpp"
-#include "netlink_decode.hpp"
+#include "model/incident.hpp"
+#include "decode/netlink_decode.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto r = hungtask::decode_incident_message(std::span<const uint8_t>(data, size));

@@ -11,7 +11,7 @@
 
 #include <gtest/gtest.h>
 
-#include "incident.hpp"
+#include "model/incident.hpp"
 
 namespace hungtask::test {
 

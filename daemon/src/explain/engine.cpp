@@ -2,7 +2,7 @@
 // with the rules' refusals (explain.hpp says how it decides).
 #include <exception>
 
-#include "explain.hpp"
+#include "explain/explain.hpp"
 #include "explain/rules/rules.hpp"
 
 namespace hungtask {

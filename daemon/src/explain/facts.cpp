@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <initializer_list>
 
-#include "explain.hpp"
+#include "explain/explain.hpp"
 
 namespace hungtask::explainer {
 

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "incident.hpp"
+#include "model/incident.hpp"
 
 namespace hungtask::explainer {
 

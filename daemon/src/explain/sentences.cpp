@@ -5,7 +5,7 @@
 
 #include <cstdio>
 
-#include "explain.hpp"
+#include "explain/explain.hpp"
 
 namespace hungtask::explainer {
 

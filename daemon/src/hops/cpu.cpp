@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "hops/netlink_nest.hpp"
-#include "kmsg_record.hpp"
+#include "decode/kmsg_record.hpp"
 
 namespace hungtask {
 

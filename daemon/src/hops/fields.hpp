@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "json_text.hpp"
+#include "model/json_text.hpp"
 
 namespace hungtask {
 

@@ -2,7 +2,7 @@
 
 #include "hops/netlink_nest.hpp"
 #include "hops/task.hpp"
-#include "kmsg_record.hpp"
+#include "decode/kmsg_record.hpp"
 
 namespace hungtask {
 

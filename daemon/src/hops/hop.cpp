@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "hops/netlink_nest.hpp"
-#include "kmsg_record.hpp"
+#include "decode/kmsg_record.hpp"
 
 namespace hungtask {
 

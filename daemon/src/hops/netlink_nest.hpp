@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "hungtask.h"
-#include "incident.hpp"
-#include "result.hpp"
+#include "model/incident.hpp"
+#include "model/result.hpp"
 
 namespace hungtask::nl {
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "incident.hpp"
+#include "model/incident.hpp"
 
 namespace hungtask {
 

@@ -2,8 +2,8 @@
 
 #include <time.h>
 
-#include "explain.hpp"
-#include "host.hpp"
+#include "explain/explain.hpp"
+#include "sources/host.hpp"
 #include "ingest/kernel_summary.hpp"
 
 namespace hungtask {

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "incident.hpp"
-#include "result.hpp"
-#include "store.hpp"
+#include "model/incident.hpp"
+#include "model/result.hpp"
+#include "store/store.hpp"
 
 namespace hungtask {
 

@@ -11,7 +11,7 @@
 
 #include "hops/hop.hpp"
 #include "hops/netlink_nest.hpp"
-#include "kmsg_record.hpp"
+#include "decode/kmsg_record.hpp"
 
 namespace hungtask::test {
 

@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "explain/facts.hpp"
-#include "incident.hpp"
+#include "model/incident.hpp"
 
 namespace hungtask::explainer {
 

@@ -1,0 +1,236 @@
+#include "decode/kernel_log.hpp"
+
+#include "model/coalesce.hpp"
+#include "decode/log_text.hpp"
+
+namespace hungtask {
+
+using namespace log_text;
+
+namespace {
+
+// Reports printed at most this long before the panic line belong to the khungtaskd pass
+// that called panic("hung_task: blocked tasks").
+constexpr double kPanicPassWindowS = 2.0;
+// A timestamp this far behind the previous one means the log restarted: a new boot.
+constexpr double kBootRestartS = 10.0;
+
+}  // namespace
+
+KernelLogFeeder::KernelLogFeeder(LogContext ctx) : ctx_(std::move(ctx)) {}
+
+void KernelLogFeeder::start_new_boot() {
+    boot_ordinal_++;
+    boot_ = BootFacts{};
+    boot_has_lines_ = false;
+    last_report_ts_.reset();
+}
+
+std::vector<Incident> KernelLogFeeder::complete_report() {
+    std::vector<Incident> changed;
+    if (!pending_)
+        return changed;
+    HungTaskReport r = std::move(*pending_);
+    pending_.reset();
+    finish_report(r);
+
+    Incident in;
+    in.boot_id = ctx_.boot_id;
+    in.trigger = Trigger::hung_task;
+    in.source = ctx_.source;
+    in.first_seen_uptime_s = r.ts;
+    in.last_seen_uptime_s = r.ts;
+    in.host = host_from_boot_facts(boot_);
+    if (r.release)
+        in.host.kernel_release = r.release;
+    in.host.taint = r.taint;
+    in.victims.push_back(std::move(r.victim));
+
+    // Coalescing: the kernel re-reports a still-blocked task on every pass.
+    const Victim& v = in.victims[0];
+    std::string key = std::to_string(boot_ordinal_) + "|" + std::to_string(v.pid) + "|" + v.comm;
+    auto it = by_key_.find(key);
+    // repeats counts the detector's reports, the kernel's own after its first: a module
+    // record is a capture, not a report (v2 prints it later, before or after the
+    // kernel's report of the same pass).
+    bool first_report = kernel_reported_.insert(key).second;
+    if (it == by_key_.end()) {
+        in.seq = next_seq_++;
+        in.id = boot_prefix(ctx_.boot_id) + "-" + std::to_string(in.seq);
+        by_key_[key] = incidents_.size();
+        incidents_.push_back(in);
+        changed.push_back(incidents_.back());
+    } else {
+        Incident& ex = incidents_[it->second];
+        Incident merged = merge_incident(ex, in);
+        merged.repeats = first_report ? ex.repeats : ex.repeats + 1;
+        merged.last_seen_uptime_s = r.ts ? r.ts : ex.last_seen_uptime_s;
+        ex = std::move(merged);
+        changed.push_back(ex);
+    }
+    if (r.ts)
+        last_report_ts_ = r.ts;
+    return changed;
+}
+
+std::vector<Incident> KernelLogFeeder::on_panic(const LogLine& line) {
+    std::vector<Incident> changed;
+    std::string prefix = std::to_string(boot_ordinal_) + "|";
+    bool any = false;
+    for (auto& [key, idx] : by_key_) {
+        if (!key.starts_with(prefix))
+            continue;
+        Incident& in = incidents_[idx];
+        if (in.trigger != Trigger::hung_task || in.panicked)
+            continue;
+        bool in_pass = true;
+        if (line.ts && in.last_seen_uptime_s)
+            in_pass = *in.last_seen_uptime_s >= *line.ts - kPanicPassWindowS;
+        if (!in_pass)
+            continue;
+        in.panicked = true;
+        changed.push_back(in);
+        any = true;
+    }
+    if (!any) {
+        // The panic survived (pstore, serial tail) but the reports did not.
+        std::string key = prefix + "panic";
+        if (by_key_.count(key))
+            return changed;
+        Incident in;
+        in.boot_id = ctx_.boot_id;
+        in.trigger = Trigger::panic;
+        in.source = ctx_.source;
+        in.panicked = true;
+        in.first_seen_uptime_s = line.ts;
+        in.last_seen_uptime_s = line.ts;
+        in.host = host_from_boot_facts(boot_);
+        in.seq = next_seq_++;
+        in.id = boot_prefix(ctx_.boot_id) + "-" + std::to_string(in.seq);
+        by_key_[key] = incidents_.size();
+        incidents_.push_back(in);
+        changed.push_back(in);
+    }
+    return changed;
+}
+
+std::vector<Incident> KernelLogFeeder::on_module_incident(Incident in) {
+    std::vector<Incident> changed;
+    if (!in.boot_id)
+        in.boot_id = ctx_.boot_id;
+    in.source = ctx_.source;
+    if (in.victims.empty())
+        return changed;
+    const Victim& v = in.victims[0];
+    std::string key = std::to_string(boot_ordinal_) + "|" + std::to_string(v.pid) + "|" + v.comm;
+    auto it = by_key_.find(key);
+    if (it == by_key_.end()) {
+        in.seq = next_seq_++;
+        in.id = boot_prefix(in.boot_id) + "-" + std::to_string(in.seq);
+        by_key_[key] = incidents_.size();
+        incidents_.push_back(std::move(in));
+        changed.push_back(incidents_.back());
+    } else {
+        // The module came after the kernel's first report (loaded late): its chain wins.
+        Incident& ex = incidents_[it->second];
+        Incident merged = merge_incident(in, ex);
+        merged.id = ex.id;
+        merged.seq = ex.seq;
+        merged.repeats = ex.repeats;
+        ex = std::move(merged);
+        changed.push_back(ex);
+    }
+    return changed;
+}
+
+std::vector<Incident> KernelLogFeeder::handle_idle_line(const LogLine& line) {
+    std::vector<Incident> changed;
+    std::string_view msg = line.msg;
+    if (msg.find(kModuleRecordPrefix) != std::string_view::npos) {
+        if (auto in = module_records_.push(msg))
+            return on_module_incident(std::move(*in));
+        return changed;
+    }
+    if (auto victim = match_info_line(msg)) {
+        pending_ = HungTaskReport{};
+        pending_->victim = std::move(*victim);
+        pending_->ts = line.ts;
+        return changed;
+    }
+    std::string_view t = trim(msg);
+    if (t.starts_with("Kernel panic - not syncing: hung_task")) {
+        return on_panic(line);
+    }
+    note_boot_facts(boot_, std::string(t));
+    return changed;
+}
+
+std::vector<Incident> KernelLogFeeder::push_line(std::string_view raw) {
+    LogLine line = classify_line(raw, prev_was_kmsg_);
+    if (line.form == LogLine::Form::skip)
+        return {};
+    prev_was_kmsg_ = line.form == LogLine::Form::kmsg;
+    if (line.kernel_prefixed)
+        seen_kernel_prefix_ = true;
+
+    // New boot: the banner, or the clock jumped back (a reboot inside one serial log).
+    bool banner = trim_left(line.msg).starts_with("Linux version ");
+    bool clock_reset = line.ts && last_ts_ && *line.ts + kBootRestartS < *last_ts_;
+    std::vector<Incident> changed;
+    if ((banner && boot_has_lines_) || clock_reset) {
+        changed = flush();
+        start_new_boot();
+    }
+    boot_has_lines_ = true;
+    if (line.ts)
+        last_ts_ = line.ts;
+
+    if (pending_) {
+        // The module's records are printed from another CPU (v2): one may land inside
+        // the kernel's report without ending it.
+        if (line.msg.find(kModuleRecordPrefix) != std::string::npos) {
+            if (auto in = module_records_.push(line.msg)) {
+                auto done = on_module_incident(std::move(*in));
+                changed.insert(changed.end(), done.begin(), done.end());
+            }
+            return changed;
+        }
+        if (absorb_report_line(*pending_, line)) {
+            if (trim(line.msg) == "</TASK>") {
+                auto done = complete_report();
+                changed.insert(changed.end(), done.begin(), done.end());
+            }
+            return changed;
+        }
+        if (!line.kernel_prefixed && seen_kernel_prefix_) {
+            // User space output interleaved on the console: not the kernel's.
+            noise_lines_++;
+            return changed;
+        }
+        auto done = complete_report();
+        changed.insert(changed.end(), done.begin(), done.end());
+    }
+    auto more = handle_idle_line(line);
+    changed.insert(changed.end(), more.begin(), more.end());
+    return changed;
+}
+
+std::vector<Incident> KernelLogFeeder::flush() {
+    return complete_report();
+}
+
+std::vector<Incident> parse_kernel_log(std::string_view text, const LogContext& ctx) {
+    KernelLogFeeder feeder(ctx);
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t nl = text.find('\n', start);
+        if (nl == std::string_view::npos)
+            nl = text.size();
+        (void)feeder.push_line(text.substr(start, nl - start));
+        start = nl + 1;
+    }
+    (void)feeder.flush();
+    return feeder.incidents();
+}
+
+}  // namespace hungtask

@@ -1,0 +1,112 @@
+#include "model/coalesce.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+namespace hungtask {
+
+std::string boot_prefix(const std::optional<std::string>& boot_id) {
+    if (!boot_id)
+        return "noboot";
+    std::string p;
+    for (char c : *boot_id) {
+        if (std::isxdigit(static_cast<unsigned char>(c)))
+            p.push_back(char(std::tolower(static_cast<unsigned char>(c))));
+        if (p.size() == 8)
+            break;
+    }
+    return p.empty() ? "noboot" : p;
+}
+
+std::string incident_key(const Incident& in) {
+    std::string key = std::string(to_string(in.trigger)) + "|";
+    if (in.boot_id) {
+        key += "boot=" + *in.boot_id;
+    } else {
+        char ts[64] = "?";
+        if (in.first_seen_uptime_s)
+            std::snprintf(ts, sizeof ts, "%.6f", *in.first_seen_uptime_s);
+        key += "release=" + in.host.kernel_release.value_or("?") + "|first=" + ts;
+    }
+    if (!in.victims.empty())
+        key += "|pid=" + std::to_string(in.victims[0].pid) + "|comm=" + in.victims[0].comm;
+    return key;
+}
+
+Incident merge_incident(const Incident& existing, const Incident& update) {
+    Incident out = existing;
+    out.repeats = std::max(existing.repeats, update.repeats);
+    out.panicked = existing.panicked || update.panicked;
+    if (!out.first_seen_uptime_s ||
+        (update.first_seen_uptime_s && *update.first_seen_uptime_s < *out.first_seen_uptime_s))
+        out.first_seen_uptime_s = update.first_seen_uptime_s;
+    if (!out.last_seen_uptime_s ||
+        (update.last_seen_uptime_s && *update.last_seen_uptime_s > *out.last_seen_uptime_s))
+        out.last_seen_uptime_s = update.last_seen_uptime_s;
+    if (!out.detected_at)
+        out.detected_at = update.detected_at;
+    for (size_t i = 0; i < update.victims.size(); i++) {
+        if (i >= out.victims.size()) {
+            out.victims.push_back(update.victims[i]);
+            continue;
+        }
+        Victim& v = out.victims[i];
+        const Victim& u = update.victims[i];
+        if (u.blocked_s && (!v.blocked_s || *u.blocked_s > *v.blocked_s))
+            v.blocked_s = u.blocked_s;
+        if (v.stack.empty() && !u.stack.empty()) {
+            v.stack = u.stack;
+            v.stack_unreliable = u.stack_unreliable;
+        }
+        if (!v.state)
+            v.state = u.state;
+        if (!v.syscall)
+            v.syscall = u.syscall;
+        if (!v.tgid)
+            v.tgid = u.tgid;
+        if (!v.ppid)
+            v.ppid = u.ppid;
+        if (!v.workqueue)
+            v.workqueue = u.workqueue;
+        if (!v.path)
+            v.path = u.path;
+        if (!v.cgroup)
+            v.cgroup = u.cgroup;
+        if (!v.cpu)
+            v.cpu = u.cpu;
+        if (!v.syscall_abi)
+            v.syscall_abi = u.syscall_abi;
+    }
+    if (out.capture.is_null())
+        out.capture = update.capture;
+    // A later report may carry a chain or verdict the first one lacked.
+    if (out.chain.empty() && !update.chain.empty())
+        out.chain = update.chain;
+    if (out.verdict.kind == VerdictKind::unknown && update.verdict.kind != VerdictKind::unknown)
+        out.verdict = update.verdict;
+    else if (out.verdict.kind == update.verdict.kind && !update.verdict.summary.empty()) {
+        // The summary and its evidence and advice describe one explanation: take them
+        // together, never a summary of one with the evidence of another.
+        out.verdict.summary = update.verdict.summary;
+        out.verdict.confidence = update.verdict.confidence;
+        out.verdict.evidence = update.verdict.evidence;
+        out.verdict.next_steps = update.verdict.next_steps;
+    }
+    auto fill = [](auto& dst, const auto& src) {
+        if (!dst)
+            dst = src;
+    };
+    fill(out.host.kernel_release, update.host.kernel_release);
+    fill(out.host.preemption, update.host.preemption);
+    fill(out.host.watchdog, update.host.watchdog);
+    fill(out.host.softlockup_panic, update.host.softlockup_panic);
+    fill(out.host.hung_task_timeout_secs, update.host.hung_task_timeout_secs);
+    fill(out.host.hung_task_panic, update.host.hung_task_panic);
+    fill(out.host.watchdog_thresh, update.host.watchdog_thresh);
+    fill(out.host.taint, update.host.taint);
+    fill(out.host.out_of_tree_modules, update.host.out_of_tree_modules);
+    return out;
+}
+
+}  // namespace hungtask

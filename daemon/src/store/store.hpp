@@ -1,0 +1,87 @@
+// The incident store: one JSON record per incident under a state directory, written
+// crash-safely so that a record survives the panic that usually follows a hung task.
+//
+// Layout (format 1):
+//   STATE_DIR/               0700, root only: records hold kernel addresses
+//   STATE_DIR/FORMAT         "hungtaskd-store 1\n"
+//   STATE_DIR/incidents/ID.json   0600, {"format":1,"stored_at":"...","incident":{...}}
+//
+// Writes go to a temporary file in the same directory, are fsync'ed, renamed over the
+// record and the directory is fsync'ed: a reader sees the old or the new record, never a
+// torn one.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "model/incident.hpp"
+#include "model/result.hpp"
+
+namespace hungtask {
+
+inline constexpr int kStoreFormat = 1;
+inline constexpr const char* kDefaultStateDir = "/var/lib/hungtaskd";
+
+struct StoreLimits {
+    size_t max_records = 1000;
+    uint64_t max_bytes = 64ull << 20;
+};
+
+struct StoredIncident {
+    Incident incident;
+    std::string stored_at;  // ISO 8601 UTC of the last write
+    std::string path;
+    uint64_t bytes = 0;
+};
+
+enum class UpsertKind { created, updated, unchanged };
+
+struct UpsertResult {
+    UpsertKind kind;
+    Incident incident;  // as stored (with its final id and seq)
+};
+
+class Store {
+  public:
+    // Opens (creating if needed) the store at `dir`.  Fails if the directory holds a
+    // store of another format, or cannot be created.  `log` receives warnings (corrupt
+    // records skipped) and retention notices.  `now` gives the wall clock (for tests).
+    static Result<Store> open(const std::string& dir, std::ostream& log, StoreLimits limits = {},
+                              std::function<int64_t()> now = {});
+
+    // Opens an existing store read-only (for `report`): no directory is created.
+    static Result<Store> open_existing(const std::string& dir, std::ostream& log);
+
+    // All readable records, in no particular order.  Unreadable ones were reported.
+    const std::vector<StoredIncident>& records() const { return records_; }
+    std::vector<Incident> incidents() const;
+    const Incident* find(const std::string& id) const;
+
+    // Adds an incident, or folds it into the stored one with the same incident_key().
+    // A new incident keeps its id "<boot prefix>-<seq>" when that is well formed and
+    // free; otherwise it gets the next free seq of its boot.
+    Result<UpsertResult> upsert(const Incident& incident);
+
+    const std::string& dir() const { return dir_; }
+
+  private:
+    Store(std::string dir, std::ostream& log, StoreLimits limits, std::function<int64_t()> now);
+    Status load();
+    Status write_record(StoredIncident& rec);
+    void enforce_retention(const std::string& keep_id);
+
+    std::string dir_;
+    std::ostream* log_;
+    StoreLimits limits_;
+    std::function<int64_t()> now_;
+    std::vector<StoredIncident> records_;
+};
+
+// Writes `data` to `path` atomically (temp file in the same directory, fsync, rename,
+// fsync of the directory) with `mode` permissions.
+Status write_file_atomic(const std::string& path, const std::string& data, unsigned mode);
+
+}  // namespace hungtask
