@@ -22,34 +22,13 @@
 #include <string_view>
 #include <vector>
 
+#include "hops/kmsg_line.hpp"
 #include "model/incident.hpp"
 
 namespace hungtask {
 
 inline constexpr std::string_view kModuleRecordPrefix = "hungtask: v";
 
-// One parsed line.
-struct ModuleRecordLine {
-    int version = 0;
-    uint64_t seq = 0;
-    std::string record;                         // begin, victim, vstack, hop, ...
-    std::map<std::string, std::string> fields;  // key -> value, quotes removed
-    // Quoted lists ("a","b"): every element; fields holds the first.
-    std::map<std::string, std::vector<std::string>> lists;
-};
-
-// Reading a line's values (for the hop kinds' decoders, hops/KIND.cpp).
-namespace kmsg {
-std::optional<int64_t> field_int(const ModuleRecordLine& l, const char* key, int base = 10);
-std::optional<std::string> field_str(const ModuleRecordLine& l, const char* key);  // non-empty
-// An unquoted list "a,b,c" (v2 runq_* keys), or a quoted one; empty when absent.
-std::vector<std::string> field_list(const ModuleRecordLine& l, const char* key);
-// Item i of a list as an integer; nullopt when absent or not one.
-std::optional<int64_t> list_int(const std::vector<std::string>& v, size_t i);
-// v2 stack lines: frames of the list fn= go to index i=<first> onwards, so a repeated line
-// lands on the same places.
-void put_frames(std::vector<std::string>& stack, const ModuleRecordLine& l);
-}  // namespace kmsg
 
 // Parses one printk message (prefixes already stripped).  nullopt when it is not a
 // hungtask record line or is malformed.

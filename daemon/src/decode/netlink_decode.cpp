@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "hops/netlink_nest.hpp"
-#include "sources/host.hpp"
+#include "model/taint.hpp"
 #include "hungtask.h"
 #include "model/coalesce.hpp"
 #include "decode/syscalls.hpp"

@@ -2,7 +2,7 @@
 
 #include "hops/netlink_nest.hpp"
 #include "hops/task.hpp"
-#include "decode/kmsg_record.hpp"
+#include "hops/kmsg_line.hpp"
 
 namespace hungtask {
 

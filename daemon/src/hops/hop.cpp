@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "hops/netlink_nest.hpp"
-#include "decode/kmsg_record.hpp"
+#include "hops/kmsg_line.hpp"
 
 namespace hungtask {
 

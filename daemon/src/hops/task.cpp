@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "hops/netlink_nest.hpp"
-#include "decode/kmsg_record.hpp"
+#include "hops/kmsg_line.hpp"
 
 namespace hungtask {
 

@@ -1,7 +1,7 @@
 #include "hops/worker.hpp"
 
 #include "hops/netlink_nest.hpp"
-#include "decode/kmsg_record.hpp"
+#include "hops/kmsg_line.hpp"
 
 namespace hungtask {
 

@@ -6,15 +6,12 @@
 #include <string>
 
 #include "model/incident.hpp"
+#include "model/taint.hpp"
 
 namespace hungtask {
 
 // `root` prefixes every path ("" on a live system, a fixture tree in tests).
 Host read_host_facts(const std::string& root = "");
-
-// /proc/sys/kernel/tainted mask -> the letters print_tainted() shows for set bits
-// ("" when not tainted; 'G', the placeholder for a clear 'P', is left out).
-std::string taint_letters(uint64_t mask);
 
 // Fills the unknown fields of `into` from `live`; fields the kernel log already gave
 // (release, taint) are kept.
