@@ -13,6 +13,7 @@
 #include "hungtask.h"
 #include "ingest/pipeline.hpp"
 #include "decode/kmsg_record.hpp"
+#include "nl_attrs.hpp"
 #include "test_util.hpp"
 
 namespace hungtask {
@@ -32,48 +33,11 @@ Bytes fixture_bytes(const std::string& name) {
     return Bytes(s.begin(), s.end());
 }
 
-// A message builder with the kernel's layout: 4-byte aligned attributes, nests flagged
-// NLA_F_NESTED as nla_nest_start() does.
-class Msg {
+// A whole message: the genetlink header, then attributes (test::Attrs).
+class Msg : public test::Attrs {
   public:
-    explicit Msg(uint8_t cmd = HUNGTASK_CMD_EVENT) : b_{cmd, HUNGTASK_FAMILY_VERSION, 0, 0} {}
-
-    Msg& raw(uint16_t type, const void* data, size_t len) {
-        uint16_t l = uint16_t(4 + len);
-        put16(l);
-        put16(type);
-        const auto* p = static_cast<const uint8_t*>(data);
-        b_.insert(b_.end(), p, p + len);
-        while (b_.size() % 4)
-            b_.push_back(0);
-        return *this;
-    }
-    Msg& u8(uint16_t t, uint8_t v) { return raw(t, &v, 1); }
-    Msg& u32(uint16_t t, uint32_t v) { return raw(t, &v, 4); }
-    Msg& u64(uint16_t t, uint64_t v) { return raw(t, &v, 8); }
-    Msg& str(uint16_t t, const std::string& s) { return raw(t, s.c_str(), s.size() + 1); }
-    Msg& begin(uint16_t t) {
-        open_.push_back(b_.size());
-        put16(0);
-        put16(uint16_t(t | 0x8000));
-        return *this;
-    }
-    Msg& end() {
-        size_t at = open_.back();
-        open_.pop_back();
-        uint16_t len = uint16_t(b_.size() - at);
-        std::memcpy(&b_[at], &len, 2);
-        return *this;
-    }
-    const Bytes& bytes() const { return b_; }
-
-  private:
-    void put16(uint16_t v) {
-        b_.push_back(uint8_t(v));
-        b_.push_back(uint8_t(v >> 8));
-    }
-    Bytes b_;
-    std::vector<size_t> open_;
+    explicit Msg(uint8_t cmd = HUNGTASK_CMD_EVENT)
+        : Attrs({cmd, HUNGTASK_FAMILY_VERSION, 0, 0}) {}
 };
 
 // The smallest incident the decoder accepts, with room for additions at each level.
