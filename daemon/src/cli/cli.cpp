@@ -1,9 +1,9 @@
 #include "cli/cli.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,9 +12,10 @@
 #include <memory>
 #include <sstream>
 
-#include "model/coalesce.hpp"
-#include "ingest/pipeline.hpp"
 #include "decode/kernel_log.hpp"
+#include "ingest/pipeline.hpp"
+#include "model/coalesce.hpp"
+#include "model/iso_time.hpp"
 #include "report/report.hpp"
 #include "store/store.hpp"
 
@@ -202,8 +203,8 @@ Result<CliCommand> parse_run(ArgReader r) {
         errno = 0;
         unsigned long long n = std::strtoull(v.c_str(), &end, 10);
         if (v.empty() || v[0] == '-' || *end || errno || n < lo || n > hi)
-            return Error{"must be a number from " + std::to_string(lo) + " to " + std::to_string(hi),
-                         opt};
+            return Error{
+                "must be a number from " + std::to_string(lo) + " to " + std::to_string(hi), opt};
         return n;
     };
     if (event_buffer) {

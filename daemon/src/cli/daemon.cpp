@@ -13,10 +13,11 @@
 #include <cstring>
 #include <map>
 
-#include "model/coalesce.hpp"
-#include "sources/host.hpp"
-#include "ingest/pipeline.hpp"
 #include "decode/kernel_log.hpp"
+#include "ingest/pipeline.hpp"
+#include "model/coalesce.hpp"
+#include "model/frames.hpp"
+#include "sources/host.hpp"
 #include "sources/kmsg_source.hpp"
 #include "sources/netlink_source.hpp"
 
@@ -122,7 +123,8 @@ int run_netlink(const RunOptions& opts, Store& store, std::ostream& err) {
         err << "hungtaskd: error: cannot set up signal handling: " << std::strerror(errno) << "\n";
         return 2;
     }
-    std::optional<std::string> own_boot = opts.boot_id ? opts.boot_id : read_boot_id(opts.host_root);
+    std::optional<std::string> own_boot =
+        opts.boot_id ? opts.boot_id : read_boot_id(opts.host_root);
     Pipeline pipeline(&store, IngestHost{opts.host_root, own_boot, {}, {}});
     NetlinkSource::Sink sink = [&](const Incident& got) {
         Incident in = got;
@@ -159,8 +161,8 @@ int run_netlink(const RunOptions& opts, Store& store, std::ostream& err) {
         return 2;
     if (auto n = sd_notify("READY=1"); !n)
         err << "hungtaskd: warning: sd_notify: " << n.error().to_string() << "\n";
-    err << "hungtaskd: receiving hungtask events over generic netlink, state in "
-        << opts.state_dir << "\n";
+    err << "hungtaskd: receiving hungtask events over generic netlink, state in " << opts.state_dir
+        << "\n";
 
     int rc = 0;
     bool stop = false;
@@ -266,7 +268,7 @@ int run_daemon(const RunOptions& opts, std::ostream& err) {
 
     if (auto n = sd_notify("READY=1"); !n)
         err << "hungtaskd: warning: sd_notify: " << n.error().to_string() << "\n";
- err << "hungtaskd: following " << kmsg_path << ", state in " << opts.state_dir << "\n";
+    err << "hungtaskd: following " << kmsg_path << ", state in " << opts.state_dir << "\n";
 
     int rc = 0;
     bool stop = false;

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <charconv>
 
-#include "model/taint.hpp"
 #include "decode/syscalls.hpp"
+#include "model/iso_time.hpp"
+#include "model/taint.hpp"
 
 namespace hungtask {
 namespace {
@@ -40,7 +41,6 @@ void put_host(Host& h, const ModuleRecordLine& l) {
 }
 
 }  // namespace
-
 
 std::optional<ModuleRecordLine> parse_module_record_line(std::string_view msg) {
     size_t start = msg.find(kModuleRecordPrefix);

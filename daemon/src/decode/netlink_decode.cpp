@@ -7,11 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "decode/syscalls.hpp"
 #include "hops/netlink_nest.hpp"
-#include "model/taint.hpp"
 #include "hungtask.h"
 #include "model/coalesce.hpp"
-#include "decode/syscalls.hpp"
+#include "model/iso_time.hpp"
+#include "model/taint.hpp"
 
 namespace hungtask {
 namespace {

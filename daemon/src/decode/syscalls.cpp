@@ -4,7 +4,7 @@
 #include <array>
 #include <utility>
 
-#include "model/incident.hpp"
+#include "model/frames.hpp"
 
 namespace hungtask {
 

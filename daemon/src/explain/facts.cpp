@@ -7,6 +7,7 @@
 #include <initializer_list>
 
 #include "explain/explain.hpp"
+#include "model/frames.hpp"
 
 namespace hungtask::explainer {
 

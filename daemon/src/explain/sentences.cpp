@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "explain/explain.hpp"
+#include "model/frames.hpp"
 
 namespace hungtask::explainer {
 

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 
-#include "hops/netlink_nest.hpp"
 #include "hops/kmsg_line.hpp"
+#include "hops/netlink_nest.hpp"
+#include "model/frames.hpp"
 
 namespace hungtask {
 
@@ -71,8 +72,7 @@ bool CpuHop::add_kmsg(const ModuleRecordLine& l, bool v2) {
 
 void CpuHop::end_kmsg() {
     // A frame lost to a cut line leaves a hole: keep only what is contiguous.
-    hog_stack.erase(std::find(hog_stack.begin(), hog_stack.end(), std::string()),
-                    hog_stack.end());
+    hog_stack.erase(std::find(hog_stack.begin(), hog_stack.end(), std::string()), hog_stack.end());
     trim_ipi_frames(hog_stack);
 }
 
@@ -162,8 +162,8 @@ void CpuHop::render(std::ostream& out) const {
     if (!runq.empty()) {
         out << "       waiting in its runqueue (" << opt_text(runq_total) << "):";
         for (const auto& w : runq)
-            out << " " << opt_text(w.comm) << "[" << opt_text(w.pid) << "] "
-                << ms_text(w.queued_ns) << ";";
+            out << " " << opt_text(w.comm) << "[" << opt_text(w.pid) << "] " << ms_text(w.queued_ns)
+                << ";";
         if (runq_truncated == true)
             out << " (list cut at the walk limit)";
         out << "\n";

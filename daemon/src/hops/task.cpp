@@ -2,8 +2,9 @@
 
 #include <cstdio>
 
-#include "hops/netlink_nest.hpp"
 #include "hops/kmsg_line.hpp"
+#include "hops/netlink_nest.hpp"
+#include "model/frames.hpp"
 
 namespace hungtask {
 

@@ -1,4 +1,5 @@
 #include "ingest/kernel_summary.hpp"
+#include "model/frames.hpp"
 
 namespace hungtask {
 

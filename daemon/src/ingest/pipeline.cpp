@@ -3,8 +3,9 @@
 #include <time.h>
 
 #include "explain/explain.hpp"
-#include "sources/host.hpp"
 #include "ingest/kernel_summary.hpp"
+#include "model/iso_time.hpp"
+#include "sources/host.hpp"
 
 namespace hungtask {
 
@@ -36,8 +37,7 @@ void stamp_incident(Incident& in, Origin origin, const IngestHost& host) {
             if (!in.boot_id)
                 in.boot_id = host.boot_id;
             if (!in.detected_at)
-                in.detected_at =
-                    iso8601_utc(int64_t(now(host.realtime, wall_clock_seconds)));
+                in.detected_at = iso8601_utc(int64_t(now(host.realtime, wall_clock_seconds)));
             return;
         case Origin::kmsg:
             if (!in.detected_at) {

@@ -1,4 +1,6 @@
 #include "model/incident.hpp"
+#include "model/frames.hpp"
+#include "model/iso_time.hpp"
 
 #include <algorithm>
 #include <array>

@@ -10,10 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "model/frames.hpp"
-#include "model/iso_time.hpp"
-#include "model/json_text.hpp"
 #include "hops/hop.hpp"
+#include "model/json_text.hpp"
 #include "model/result.hpp"
 
 namespace hungtask {

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "explain/explain.hpp"
+#include "model/frames.hpp"
 
 namespace hungtask {
 

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "model/coalesce.hpp"
+#include "model/iso_time.hpp"
 
 namespace hungtask {
 

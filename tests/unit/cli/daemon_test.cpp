@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "model/iso_time.hpp"
 #include "store/store.hpp"
 #include "test_util.hpp"
 

@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <regex>
 
-#include "model/coalesce.hpp"
 #include "ingest/pipeline.hpp"
+#include "model/coalesce.hpp"
+#include "model/frames.hpp"
 #include "test_util.hpp"
 
 namespace hungtask {
@@ -352,8 +353,10 @@ TEST(KernelLog, V2RecordInsideTheKernelReportAndAfterThePanic) {
     const std::string report =
         "[    9.123456] INFO: task acme-sync:130 blocked for more than 5 seconds.\n"
         "[    9.123767]       Tainted: G           OE      6.1.0-56-amd64 #1 Debian 6.1.192-2\n"
-        "[    9.124078] \"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.\n"
-        "[    9.124389] task:acme-sync       state:D stack:0     pid:130   ppid:1      flags:0x00004002\n"
+        "[    9.124078] \"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this "
+        "message.\n"
+        "[    9.124389] task:acme-sync       state:D stack:0     pid:130   ppid:1      "
+        "flags:0x00004002\n"
         "[    9.124700] Call Trace:\n"
         "[    9.125011]  <TASK>\n"
         "[    9.125322]  __schedule+0x34d/0x9e0\n"

@@ -10,9 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "decode/kmsg_record.hpp"
 #include "hungtask.h"
 #include "ingest/pipeline.hpp"
-#include "decode/kmsg_record.hpp"
+#include "model/frames.hpp"
 #include "nl_attrs.hpp"
 #include "test_util.hpp"
 
@@ -36,8 +37,7 @@ Bytes fixture_bytes(const std::string& name) {
 // A whole message: the genetlink header, then attributes (test::Attrs).
 class Msg : public test::Attrs {
   public:
-    explicit Msg(uint8_t cmd = HUNGTASK_CMD_EVENT)
-        : Attrs({cmd, HUNGTASK_FAMILY_VERSION, 0, 0}) {}
+    explicit Msg(uint8_t cmd = HUNGTASK_CMD_EVENT) : Attrs({cmd, HUNGTASK_FAMILY_VERSION, 0, 0}) {}
 };
 
 // The smallest incident the decoder accepts, with room for additions at each level.
@@ -305,9 +305,9 @@ TEST(NetlinkDecode, UnknownAttributesAreIgnored) {
 }
 
 TEST(NetlinkDecode, TheModuleInstanceIdIsKeptInTheCaptureBlock) {
-    auto r = decode_incident_message(
-        minimal([](Msg& t) { t.u64(HUNGTASK_A_INCIDENT_INSTANCE_ID, 0x00ab0000cdef0012); })
-            .bytes());
+    auto r = decode_incident_message(minimal([](Msg& t) {
+                                         t.u64(HUNGTASK_A_INCIDENT_INSTANCE_ID, 0x00ab0000cdef0012);
+                                     }).bytes());
     ASSERT_TRUE(r.ok()) << r.error().to_string();
     EXPECT_EQ(r->capture["instance_id"], "00ab0000cdef0012");
     // A module older than instance ids: no key at all (not a made-up value).
@@ -429,11 +429,11 @@ TEST(NetlinkDecode, MalformedValuesNameTheirAttribute) {
 
 TEST(NetlinkDecode, AHopOfAnUnknownKindStaysInTheChain) {
     auto r = explained(decode_incident_message(minimal([](Msg& t) {
-                                         t.begin(HUNGTASK_A_INCIDENT_HOP)
-                                             .u32(HUNGTASK_A_HOP_KIND, 40)
-                                             .u8(HUNGTASK_A_HOP_VERIFIED, 0)
-                                             .end();
-                                     }).bytes()));
+                                                   t.begin(HUNGTASK_A_INCIDENT_HOP)
+                                                       .u32(HUNGTASK_A_HOP_KIND, 40)
+                                                       .u8(HUNGTASK_A_HOP_VERIFIED, 0)
+                                                       .end();
+                                               }).bytes()));
     ASSERT_TRUE(r.ok()) << r.error().to_string();
     ASSERT_EQ(r->chain.size(), 1u);
     EXPECT_EQ(r->chain[0].kind(), "unknown");

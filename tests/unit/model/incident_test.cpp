@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "model/coalesce.hpp"
+#include "model/frames.hpp"
+#include "model/iso_time.hpp"
 #include "test_util.hpp"
 
 namespace hungtask {
@@ -30,7 +32,8 @@ Incident full_incident() {
     v.stack_unreliable = {"usleep_range_state+0x90/0x90"};
     in.victims.push_back(v);
     in.chain.push_back(test::hop("task", true, {{"pid", 1}, {"comm", "systemd"}}));
-    in.chain.push_back(test::hop("flush_work", true, {{"work_func", "lo_vendor_work [lo_vendor]"}}));
+    in.chain.push_back(
+        test::hop("flush_work", true, {{"work_func", "lo_vendor_work [lo_vendor]"}}));
     in.chain.push_back(test::hop("worker", true, {{"comm", "kworker/3:2"}, {"runnable", true}}));
     // A kind this daemon has no type for: its members are kept as read.
     in.chain.push_back(

@@ -5,6 +5,7 @@
 #include "explain/facts.hpp"
 #include "explain/rules/rules.hpp"
 #include "explain/sentences.hpp"
+#include "model/frames.hpp"
 
 namespace hungtask::explainer {
 
