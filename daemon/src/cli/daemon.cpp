@@ -25,12 +25,6 @@ namespace hungtask {
 
 namespace {
 
-double clock_seconds(clockid_t id) {
-    struct timespec ts {};
-    clock_gettime(id, &ts);
-    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
-}
-
 // Blocks SIGTERM/SIGINT for the run loop and delivers them through a signalfd; the old
 // mask comes back on destruction.
 class SignalFd {
@@ -166,10 +160,10 @@ int run_netlink(const RunOptions& opts, Store& store, std::ostream& err) {
 
     int rc = 0;
     bool stop = false;
-    double next_status = clock_seconds(CLOCK_MONOTONIC) + opts.status_interval_ms / 1000.0;
+    double next_status = monotonic_clock_seconds() + opts.status_interval_ms / 1000.0;
     while (!stop) {
         struct pollfd fds[2] = {{signals.fd(), POLLIN, 0}, {source->fd(), POLLIN, 0}};
-        double now = clock_seconds(CLOCK_MONOTONIC);
+        double now = monotonic_clock_seconds();
         int timeout = source->needs_sync() ? 1000 : int((next_status - now) * 1000);
         int n = ::poll(fds, 2, std::max(timeout, 0));
         if (n < 0 && errno != EINTR) {
@@ -188,7 +182,7 @@ int run_netlink(const RunOptions& opts, Store& store, std::ostream& err) {
                 break;
             }
         }
-        now = clock_seconds(CLOCK_MONOTONIC);
+        now = monotonic_clock_seconds();
         if (source->needs_sync() || now >= next_status) {
             // Periodic status: catches notifications the module could not send.
             do_sync();

@@ -46,6 +46,10 @@ Incident merge_incident(const Incident& existing, const Incident& update) {
         out.last_seen_uptime_s = update.last_seen_uptime_s;
     if (!out.detected_at)
         out.detected_at = update.detected_at;
+    auto fill = [](auto& dst, const auto& src) {
+        if (!dst)
+            dst = src;
+    };
     for (size_t i = 0; i < update.victims.size(); i++) {
         if (i >= out.victims.size()) {
             out.victims.push_back(update.victims[i]);
@@ -59,24 +63,15 @@ Incident merge_incident(const Incident& existing, const Incident& update) {
             v.stack = u.stack;
             v.stack_unreliable = u.stack_unreliable;
         }
-        if (!v.state)
-            v.state = u.state;
-        if (!v.syscall)
-            v.syscall = u.syscall;
-        if (!v.tgid)
-            v.tgid = u.tgid;
-        if (!v.ppid)
-            v.ppid = u.ppid;
-        if (!v.workqueue)
-            v.workqueue = u.workqueue;
-        if (!v.path)
-            v.path = u.path;
-        if (!v.cgroup)
-            v.cgroup = u.cgroup;
-        if (!v.cpu)
-            v.cpu = u.cpu;
-        if (!v.syscall_abi)
-            v.syscall_abi = u.syscall_abi;
+        fill(v.state, u.state);
+        fill(v.syscall, u.syscall);
+        fill(v.tgid, u.tgid);
+        fill(v.ppid, u.ppid);
+        fill(v.workqueue, u.workqueue);
+        fill(v.path, u.path);
+        fill(v.cgroup, u.cgroup);
+        fill(v.cpu, u.cpu);
+        fill(v.syscall_abi, u.syscall_abi);
     }
     if (out.capture.is_null())
         out.capture = update.capture;
@@ -93,10 +88,6 @@ Incident merge_incident(const Incident& existing, const Incident& update) {
         out.verdict.evidence = update.verdict.evidence;
         out.verdict.next_steps = update.verdict.next_steps;
     }
-    auto fill = [](auto& dst, const auto& src) {
-        if (!dst)
-            dst = src;
-    };
     fill(out.host.kernel_release, update.host.kernel_release);
     fill(out.host.preemption, update.host.preemption);
     fill(out.host.watchdog, update.host.watchdog);
