@@ -182,6 +182,7 @@ enum hungtask_layout_kind {
 	HUNGTASK_LAYOUT_FLUSH_WORK,	/* wq_barrier, pool_workqueue.pool, worker_pool.cpu/id */
 	HUNGTASK_LAYOUT_WORKER,		/* struct worker: current_*, scheduled, pool */
 	HUNGTASK_LAYOUT_WQ_NAME,	/* pool_workqueue.wq, workqueue_struct.name */
+	HUNGTASK_LAYOUT_MUTEX,		/* struct mutex owner/wait_list, struct mutex_waiter */
 	HUNGTASK_LAYOUT_KINDS,
 };
 
@@ -208,8 +209,29 @@ struct hungtask_layout {
 	unsigned int pool_size, pool_lock, pool_lock_size, pool_cpu, pool_id;
 	unsigned int wq_size, wq_name, wq_name_len;
 	unsigned int barrier_size, barrier_work, barrier_done, barrier_task;
+	/* docs/design-locks.md: struct mutex is public (checked against BTF), mutex_waiter not. */
+	unsigned int mutex_size, mutex_owner, mutex_wait_list;
+	unsigned int mwaiter_size, mwaiter_list, mwaiter_task, mwaiter_ww_ctx;
 };
 extern struct hungtask_layout hungtask_layout;
+
+/*
+ * chain_mutex.c (groundwork, not a chain kind yet; docs/design-locks.md):
+ * the mutex a blocked task waits on, found from its own mutex_waiter.
+ */
+#define HUNGTASK_MUTEX_WALK_MAX 1024	/* wait-list nodes walked per search */
+struct hungtask_mutex_wait {
+	unsigned long waiter;		/* the task's struct mutex_waiter */
+	unsigned long ww_ctx;		/* its ww_ctx: non-zero for a ww_mutex wait */
+	unsigned long lock;		/* struct mutex whose wait_list holds it, or 0 */
+	unsigned long owner_word;	/* mutex.owner, flag bits included */
+	unsigned int waiters;		/* on the list, the task included */
+	unsigned int position;		/* 1: the first waiter */
+	const char *why;		/* what did not hold; NULL: all did */
+};
+bool hungtask_mutex_find(struct task_struct *t, struct hungtask_mutex_wait *mw, const char **why);
+unsigned long hungtask_mutex_owner(unsigned long owner_word);
+
 int hungtask_layout_init(void);
 void hungtask_layout_exit(void);
 bool hungtask_layout_on(enum hungtask_layout_kind kind);

@@ -3,7 +3,8 @@
  * Private kernel layouts, resolved once at load, in this file only.
  *
  * The chain code reads structures that are not in the headers (struct
- * worker, pool_workqueue, worker_pool, workqueue_struct, wq_barrier). Their
+ * worker, pool_workqueue, worker_pool, workqueue_struct, wq_barrier,
+ * mutex_waiter) and checks public ones it depends on (struct mutex). Their
  * offsets come from the running kernel's own BTF: /sys/kernel/btf/vmlinux,
  * the kernel's .BTF section as the kernel exports it (the in-kernel BTF API,
  * btf_find_by_name_kind() and bpf_get_btf_vmlinux(), is not exported on 6.1
@@ -22,11 +23,14 @@
  * struct btf_type records, each followed by kind-specific data, with type
  * ids counted from 1; then a string section of NUL-terminated names.
  */
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -53,6 +57,7 @@ static const char *const hungtask_layout_kind_names[HUNGTASK_LAYOUT_KINDS] = {
 	[HUNGTASK_LAYOUT_FLUSH_WORK] = "flush_work",
 	[HUNGTASK_LAYOUT_WORKER] = "worker",
 	[HUNGTASK_LAYOUT_WQ_NAME] = "wq_name",
+	[HUNGTASK_LAYOUT_MUTEX] = "mutex",
 };
 
 /**
@@ -115,6 +120,18 @@ static const struct hungtask_member_spec hungtask_members[] = {
 	{ "pool_workqueue", "wq", HUNGTASK_LAYOUT_WQ_NAME, &L->pwq_wq, sizeof(void *), NULL, -1 },
 	{ "workqueue_struct", "name", HUNGTASK_LAYOUT_WQ_NAME, &L->wq_name, 0, &L->wq_name_len,
 	  -1 },
+	/* struct mutex is public: BTF must agree with the headers the module was built with. */
+	{ "mutex", "owner", HUNGTASK_LAYOUT_MUTEX, &L->mutex_owner, sizeof(atomic_long_t), NULL,
+	  offsetof(struct mutex, owner) },
+	{ "mutex", "wait_list", HUNGTASK_LAYOUT_MUTEX, &L->mutex_wait_list,
+	  sizeof(struct list_head), NULL, offsetof(struct mutex, wait_list) },
+	/* kernel/locking/mutex.h (private): the waiter on a blocked task's stack. */
+	{ "mutex_waiter", "list", HUNGTASK_LAYOUT_MUTEX, &L->mwaiter_list,
+	  sizeof(struct list_head), NULL, -1 },
+	{ "mutex_waiter", "task", HUNGTASK_LAYOUT_MUTEX, &L->mwaiter_task, sizeof(void *), NULL,
+	  -1 },
+	{ "mutex_waiter", "ww_ctx", HUNGTASK_LAYOUT_MUTEX, &L->mwaiter_ww_ctx, sizeof(void *),
+	  NULL, -1 },
 };
 
 /* Structs whose size bounds the reads: every member read lies inside. */
@@ -127,6 +144,8 @@ static const struct {
 	{ "worker_pool", &L->pool_size },
 	{ "workqueue_struct", &L->wq_size },
 	{ "wq_barrier", &L->barrier_size },
+	{ "mutex", &L->mutex_size },
+	{ "mutex_waiter", &L->mwaiter_size },
 };
 #undef L
 
@@ -462,6 +481,10 @@ static void hungtask_layout_from_btf(const struct hungtask_btf *b)
 			hungtask_layout_off(s->kind, "%s.%s at %u in BTF, our mirror has %d",
 					    s->strct, s->member, *s->off, s->mirror);
 	}
+	if (hungtask_layout.mutex_size != sizeof(struct mutex))
+		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX,
+				    "struct mutex is %u bytes in BTF, %zu in the headers",
+				    hungtask_layout.mutex_size, sizeof(struct mutex));
 	if (hungtask_layout.barrier_size != sizeof(struct hungtask_wq_barrier))
 		hungtask_layout_off(HUNGTASK_LAYOUT_FLUSH_WORK,
 				    "struct wq_barrier is %u bytes in BTF, our mirror %zu",
@@ -538,7 +561,11 @@ static void hungtask_calib_fn(struct work_struct *work)
 	if (queue_work_on(c->cpu, c->wq, &c->probe))
 		pwq = hungtask_work_data_pwq(atomic_long_read(&c->probe.data));
 	if (!worker || !pwq) {
-		hungtask_layout_all_off("calibration: no worker or no pending probe work");
+		unsigned int k;
+
+		/* The workqueue kinds come first in the enum; the lock kinds do not depend on this. */
+		for (k = 0; k < HUNGTASK_LAYOUT_MUTEX; k++)
+			hungtask_layout_off(k, "calibration: no worker or no pending probe work");
 		goto out;
 	}
 
@@ -605,6 +632,90 @@ static int hungtask_calibrate(void)
 	return ran ? c.cpu : -1;
 }
 
+/*
+ * Mutex calibration (docs/design-locks.md 4.3): a kthread of ours blocks in
+ * mutex_lock() on a mutex we hold; the finder (chain_mutex.c) must find, on
+ * its stack, its waiter linked into that mutex's wait_list, the mutex
+ * itself, us as the owner, one waiter. Anything else switches mutex hops off.
+ */
+#define HUNGTASK_MCALIB_POLLS 1000	/* msleep(1) each: a few seconds at most */
+
+struct hungtask_mcalib {
+	struct mutex m;
+	struct completion started;
+};
+
+static int hungtask_mcalib_fn(void *arg)
+{
+	struct hungtask_mcalib *c = arg;
+
+	complete(&c->started);
+	mutex_lock(&c->m);
+	mutex_unlock(&c->m);
+	while (!kthread_should_stop()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!kthread_should_stop())
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+	return 0;
+}
+
+static void hungtask_mutex_calibrate(void)
+{
+	struct hungtask_mutex_wait mw = {};
+	struct hungtask_mcalib c;
+	struct task_struct *k;
+	const char *why = NULL;
+	unsigned int polls;
+	bool found = false;
+
+	mutex_init(&c.m);
+	init_completion(&c.started);
+	mutex_lock(&c.m);
+	k = kthread_run(hungtask_mcalib_fn, &c, "hungtask_mcalib");
+	if (IS_ERR(k)) {
+		mutex_unlock(&c.m);
+		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX, "calibration: no kthread (%ld)",
+				    PTR_ERR(k));
+		return;
+	}
+	wait_for_completion(&c.started);
+	/* We sleep here, so it stops spinning on us and sleeps in the mutex. */
+	for (polls = 0; polls < HUNGTASK_MCALIB_POLLS; polls++) {
+		if (READ_ONCE(k->__state) == TASK_UNINTERRUPTIBLE && !READ_ONCE(k->on_cpu) &&
+		    !list_empty(&c.m.wait_list)) {
+			rcu_read_lock();
+			found = hungtask_mutex_find(k, &mw, &why);
+			rcu_read_unlock();
+			if (found || !why)
+				break;
+		}
+		msleep(1);
+	}
+	mutex_unlock(&c.m);
+	kthread_stop(k);
+	if (!found)
+		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX,
+				    "calibration: no waiter of our blocked kthread found on its stack%s%s",
+				    why ? ": " : "", why ?: "");
+	else if (mw.why)
+		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX, "calibration: %s", mw.why);
+	else if (mw.lock != (unsigned long)&c.m)
+		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX,
+				    "calibration: the waiter's list head is not our mutex");
+	else if (hungtask_mutex_owner(mw.owner_word) != (unsigned long)current)
+		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX,
+				    "calibration: the owner word does not name us");
+	else if (mw.waiters != 1 || mw.position != 1 || mw.ww_ctx)
+		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX,
+				    "calibration: %u waiters, position %u, ww_ctx %s; expected 1, 1, none",
+				    mw.waiters, mw.position, mw.ww_ctx ? "set" : "none");
+	else
+		pr_info(HUNGTASK_PR_PREFIX "layout: mutex calibrated: the blocked kthread's waiter is linked in our mutex, owner us, after %u polls\n",
+			polls);
+}
+
 /**
  * hungtask_layout_on() - may the chain code follow hops of @kind?
  * @kind: the layout kind.
@@ -650,6 +761,8 @@ int hungtask_layout_init(void)
 				break;
 		if (k < HUNGTASK_LAYOUT_KINDS)
 			cpu = hungtask_calibrate();
+		if (hungtask_layout.on[HUNGTASK_LAYOUT_MUTEX])
+			hungtask_mutex_calibrate();
 	}
 	kvfree(b.index);
 	kvfree(b.data);
@@ -665,6 +778,11 @@ int hungtask_layout_init(void)
 		hungtask_layout.pwq_pool, hungtask_layout.pwq_wq, hungtask_layout.pool_lock,
 		hungtask_layout.pool_lock_size, hungtask_layout.pool_cpu, hungtask_layout.pool_id,
 		hungtask_layout.wq_name, hungtask_layout.wq_name_len);
+	pr_info(HUNGTASK_PR_PREFIX "layout: mutex size=%u owner=%u wait_list=%u; mutex_waiter size=%u list=%u task=%u ww_ctx=%u\n",
+		hungtask_layout.mutex_size, hungtask_layout.mutex_owner,
+		hungtask_layout.mutex_wait_list, hungtask_layout.mwaiter_size,
+		hungtask_layout.mwaiter_list, hungtask_layout.mwaiter_task,
+		hungtask_layout.mwaiter_ww_ctx);
 	for (k = 0; k < HUNGTASK_LAYOUT_KINDS; k++)
 		if (!hungtask_layout.on[k])
 			pr_warn(HUNGTASK_PR_PREFIX "layout: %s hops off: %s%s%s%s\n",
