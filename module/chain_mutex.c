@@ -27,6 +27,7 @@
 #include <linux/sched/task_stack.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <asm/unwind.h>
 
 #include "internal.h"
 
@@ -159,4 +160,35 @@ bool hungtask_mutex_find(struct task_struct *t, struct hungtask_mutex_wait *mw, 
 unsigned long hungtask_mutex_owner(unsigned long owner_word)
 {
 	return owner_word & ~HUNGTASK_MUTEX_FLAGS;
+}
+
+/**
+ * hungtask_frame_ip_holding() - the ip of @t's stack frame that holds @addr.
+ * @t: a blocked task whose stack cannot go away meanwhile (the caller's
+ *	kthread; a capture must add the begin/end re-check of task.c).
+ * @addr: an address on @t's stack (a local of some function).
+ *
+ * Walks @t's frames with the ORC unwinder (not stack_trace_save_tsk(),
+ * which omits __sched functions, i.e. the whole lock path): a local of the
+ * function at frame k lies in [sp_k, sp_k+1).
+ *
+ * Context: process or atomic; bounded (HUNGTASK_MAX_FRAMES * 2 frames).
+ * Return: the frame's ip, or 0 when no frame holds @addr.
+ */
+unsigned long hungtask_frame_ip_holding(struct task_struct *t, unsigned long addr)
+{
+	struct unwind_state state;
+	unsigned long ip = 0, sp = 0;
+	unsigned int n = 0;
+
+	for (unwind_start(&state, t, NULL, NULL); !unwind_done(&state);
+	     unwind_next_frame(&state)) {
+		if (ip && addr >= sp && addr < state.sp)
+			return ip;
+		if (++n > HUNGTASK_MAX_FRAMES * 2)
+			break;
+		ip = unwind_get_return_address(&state);
+		sp = state.sp;
+	}
+	return 0;
 }

@@ -212,6 +212,7 @@ struct hungtask_layout {
 	/* docs/design-locks.md: struct mutex is public (checked against BTF), mutex_waiter not. */
 	unsigned int mutex_size, mutex_owner, mutex_wait_list;
 	unsigned int mwaiter_size, mwaiter_list, mwaiter_task, mwaiter_ww_ctx;
+	unsigned long mutex_wait_fn, mutex_wait_fn_size;	/* text holding the waiter's frame */
 };
 extern struct hungtask_layout hungtask_layout;
 
@@ -231,6 +232,7 @@ struct hungtask_mutex_wait {
 };
 bool hungtask_mutex_find(struct task_struct *t, struct hungtask_mutex_wait *mw, const char **why);
 unsigned long hungtask_mutex_owner(unsigned long owner_word);
+unsigned long hungtask_frame_ip_holding(struct task_struct *t, unsigned long addr);
 
 int hungtask_layout_init(void);
 void hungtask_layout_exit(void);

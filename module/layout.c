@@ -25,6 +25,7 @@
  */
 #include <linux/delay.h>
 #include <linux/fs.h>
+#include <linux/kallsyms.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -663,8 +664,11 @@ static int hungtask_mcalib_fn(void *arg)
 
 static void hungtask_mutex_calibrate(void)
 {
+	unsigned long ip = 0, off, size;
+	char sym[KSYM_SYMBOL_LEN] = "";
 	struct hungtask_mutex_wait mw = {};
 	struct hungtask_mcalib c;
+	char *plus;
 	struct task_struct *k;
 	const char *why = NULL;
 	unsigned int polls;
@@ -693,6 +697,17 @@ static void hungtask_mutex_calibrate(void)
 		}
 		msleep(1);
 	}
+	/* The function whose frame holds the waiter: the mutex wait (design-locks.md 4.3). */
+	if (found && !mw.why)
+		ip = hungtask_frame_ip_holding(k, mw.waiter);
+	if (ip) {
+		sprint_symbol(sym, ip);
+		plus = strrchr(sym, '+');
+		if (plus && sscanf(plus, "+%lx/%lx", &off, &size) == 2 && off < size) {
+			hungtask_layout.mutex_wait_fn = ip - off;
+			hungtask_layout.mutex_wait_fn_size = size;
+		}
+	}
 	mutex_unlock(&c.m);
 	kthread_stop(k);
 	if (!found)
@@ -711,9 +726,13 @@ static void hungtask_mutex_calibrate(void)
 		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX,
 				    "calibration: %u waiters, position %u, ww_ctx %s; expected 1, 1, none",
 				    mw.waiters, mw.position, mw.ww_ctx ? "set" : "none");
+	else if (!hungtask_layout.mutex_wait_fn)
+		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX,
+				    "calibration: no frame of the blocked kthread holds its waiter (ip %lx)",
+				    ip);
 	else
-		pr_info(HUNGTASK_PR_PREFIX "layout: mutex calibrated: the blocked kthread's waiter is linked in our mutex, owner us, after %u polls\n",
-			polls);
+		pr_info(HUNGTASK_PR_PREFIX "layout: mutex calibrated: the blocked kthread's waiter is linked in our mutex, owner us, after %u polls; its frame is %s\n",
+			polls, sym);
 }
 
 /**
