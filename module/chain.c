@@ -16,6 +16,7 @@ static const struct hungtask_chain_kind *const hungtask_chain_kinds[] = {
 	[HUNGTASK_HOP_KIND_FLUSH_WORK] = &hungtask_chain_kind_flush_work,
 	[HUNGTASK_HOP_KIND_WORKER] = &hungtask_chain_kind_worker,
 	[HUNGTASK_HOP_KIND_CPU] = &hungtask_chain_kind_cpu,
+	[HUNGTASK_HOP_KIND_MUTEX] = &hungtask_chain_kind_mutex,
 };
 /* A kind added to proto/hungtask.yaml needs its line above. */
 static_assert(ARRAY_SIZE(hungtask_chain_kinds) == HUNGTASK_HOP_KINDS);
@@ -31,24 +32,38 @@ static const struct hungtask_chain_kind *hungtask_chain_kind_of(const struct hun
  * @t: the victim, valid under rcu_read_lock().
  *
  * Each step asks the followers in table order; the first that explains the
- * task adds its hops and may name the next task. The chain ends when none
- * explains it, when no next task is named, or at HUNGTASK_MAX_HOPS steps.
+ * task adds its hops and may name the next task, from which the chain goes
+ * on across kinds (a mutex owner blocked in flush_work(), its worker, the
+ * CPU that worker waits for). The chain ends when none explains a task, when
+ * no next task is named, when the chain has HUNGTASK_MAX_HOPS hops, or when
+ * the next task is already in the chain: a cycle (a deadlock), marked on the
+ * hop that named it (hop->cycle).
  *
  * Context: atomic, under rcu_read_lock().
  */
 void hungtask_chain_follow(struct hungtask_ctx *ctx, struct task_struct *t)
 {
-	unsigned int depth, k;
+	struct task_struct *seen[HUNGTASK_MAX_HOPS + 1];
+	unsigned int depth, k, nseen = 0;
 
 	for (depth = 0; t && depth < HUNGTASK_MAX_HOPS; depth++) {
 		struct task_struct *next = NULL;
 		bool explained = false;
 
+		seen[nseen++] = t;
 		for (k = 0; k < ARRAY_SIZE(hungtask_chain_kinds) && !explained; k++)
 			if (hungtask_chain_kinds[k]->follow)
 				explained = hungtask_chain_kinds[k]->follow(ctx, t, &next);
-		if (!explained || next == t)
+		if (!explained || !next)
 			break;
+		for (k = 0; k < nseen; k++)
+			if (seen[k] == next)
+				break;
+		if (k < nseen) {
+			if (ctx->inc->nr_hops)
+				ctx->inc->hops[ctx->inc->nr_hops - 1].cycle = true;
+			break;
+		}
 		t = next;
 	}
 }
@@ -71,6 +86,9 @@ void hungtask_chain_kmsg(struct hungtask_kmsg_buf *b, unsigned int i,
 		return;
 	hungtask_kmsg_quote(reason, sizeof(reason), hop->reason);
 	kind->kmsg(b, i, hop, reason);
+	/* A line of its own: the kind's hop line may be followed by lines of its own. */
+	if (hop->cycle)
+		hungtask_kmsg_line(b, "cycle hop=%u", i);
 }
 
 /**

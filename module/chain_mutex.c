@@ -3,13 +3,13 @@
  * mutex chains (issue 11; docs/design-locks.md): a task blocked in
  * mutex_lock() -> the mutex -> its owner.
  *
- * STATE: groundwork only. This file has the finder (the blocked task's own
- * mutex_waiter on its stack, the lock whose wait_list holds it, the owner
- * word) and layout.c runs it at load on a mutex and a kthread of its own
- * (the calibration). It is not a chain kind yet: no follower, no hop, no
- * proto entry. Before it may be one, the type proof of design-locks.md 4.3
- * is needed (an rwsem_waiter or semaphore_waiter looks the same from the
- * stack), then the owner's liveness check, the hop, kmsg and netlink.
+ * The finder (the blocked task's own mutex_waiter on its stack, the lock
+ * whose wait_list holds it, the owner word) also serves layout.c's
+ * calibration at load. The follower adds a hop only with the type proof
+ * (design-locks.md 4.2 step 2: the frame holding the waiter is the mutex
+ * wait function calibrated at load; an rwsem_waiter or semaphore_waiter
+ * looks the same from the stack) and names the owner only when the owner
+ * word is a live task (pid lookup). The chain then goes on from the owner.
  *
  * mutex_waiter (kernel/locking/mutex.h, private) is a local of
  * __mutex_lock_common() on the waiter's stack: { list, task, ww_ctx }. Only
@@ -22,8 +22,11 @@
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/poison.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/task_stack.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -33,6 +36,7 @@
 
 /* kernel/locking/mutex.c:68-72 (6.1 and 6.12): MUTEX_FLAG_WAITERS/HANDOFF/PICKUP. */
 #define HUNGTASK_MUTEX_FLAG_WAITERS 0x01UL
+#define HUNGTASK_MUTEX_FLAG_PICKUP 0x04UL
 #define HUNGTASK_MUTEX_FLAGS 0x07UL
 
 static bool hungtask_read_ul(unsigned long addr, unsigned long *v)
@@ -89,6 +93,11 @@ static bool hungtask_mutex_word(unsigned long addr, unsigned long word, void *ar
 	memset(mw, 0, sizeof(*mw));
 	mw->waiter = node - l->mwaiter_list;
 	hungtask_read_ul(mw->waiter + l->mwaiter_ww_ctx, &mw->ww_ctx);
+	/*
+	 * The type proof's half that needs the stack: which function's frame
+	 * holds the waiter. Inside the scan, so its re-check covers the unwind.
+	 */
+	mw->frame_ip = hungtask_frame_ip_holding(s->t, mw->waiter);
 	for (n = next, steps = 0; n != node; n = next, steps++) {
 		if (steps >= HUNGTASK_MUTEX_WALK_MAX) {
 			mw->why = "wait list longer than the walk bound";
@@ -192,3 +201,189 @@ unsigned long hungtask_frame_ip_holding(struct task_struct *t, unsigned long add
 	}
 	return 0;
 }
+
+/*
+ * A word that should be a task pointer, proven to be a live task: its pid
+ * (read nofault: the word may be anything) looked up must give it back.
+ * Under rcu_read_lock() the task found stays valid for the capture
+ * (design-locks.md 3). NULL when it is not.
+ */
+static struct task_struct *hungtask_live_task(unsigned long p)
+{
+	pid_t pid;
+
+	if (!p || copy_from_kernel_nofault(&pid, &((struct task_struct *)p)->pid, sizeof(pid)) ||
+	    pid <= 0)
+		return NULL;
+	return pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_PID) == (void *)p ?
+		       (struct task_struct *)p : NULL;
+}
+
+static bool hungtask_is_mutex_wait(unsigned long ip)
+{
+	const struct hungtask_layout *l = &hungtask_layout;
+
+	return l->mutex_wait_fn && ip >= l->mutex_wait_fn &&
+	       ip < l->mutex_wait_fn + l->mutex_wait_fn_size;
+}
+
+/* The owner's stack and how long it has been off CPU, when it is blocked. */
+static void hungtask_mutex_owner_detail(struct hungtask_hop_mutex *m, struct task_struct *o)
+{
+	u64 now, start;
+
+	if (READ_ONCE(o->on_cpu) || task_state_to_char(o) == 'R') {
+		m->owner_stack_note = "the owner is runnable or running: the next hop says where";
+		return;
+	}
+	hungtask_stack_of(o, &m->owner_stack, &m->owner_stack_note);
+	/*
+	 * se.exec_start is the rq task clock of its last update_curr(), i.e.
+	 * when it left the CPU (fair.c 6.1:895, 6.12:1159); no IRQ time
+	 * accounting on these kernels, so it compares with sched_clock_cpu().
+	 */
+	now = sched_clock_cpu(task_cpu(o));
+	start = READ_ONCE(o->se.exec_start);
+	m->owner_offcpu_ns = start && now > start ? now - start : 0;
+}
+
+/*
+ * "name+off/size [mod]" of a data symbol -> "name [mod]" at offset 0, else
+ * "name+off [mod]": the size kallsyms gives a module's data symbol is not
+ * meaningful (seen in the guests: "mtx_cfg_lock+0x0/0xffffffffffffefe0").
+ */
+static void hungtask_lock_sym(char *dst, size_t len, const char *sym, unsigned long lock)
+{
+	const char *slash = strchr(sym, '/');
+	const char *mod = strchr(sym, ' ');
+
+	if (strstr(sym, "+0x0/")) {
+		snprintf(dst, len, "%ps", (void *)lock);
+		return;
+	}
+	if (!slash) {
+		strscpy(dst, sym, len);
+		return;
+	}
+	snprintf(dst, len, "%.*s%s", (int)(slash - sym), sym, mod && mod > slash ? mod : "");
+}
+
+static bool hungtask_follow_mutex(struct hungtask_ctx *ctx, struct task_struct *t,
+				  struct task_struct **next)
+{
+	struct hungtask_mutex_wait mw;
+	struct hungtask_hop_mutex *m;
+	struct hungtask_hop *hop;
+	struct task_struct *o;
+	const char *why = NULL;
+	char sym[KSYM_SYMBOL_LEN];
+
+	if (task_state_to_char(t) == 'R' || !hungtask_layout_on(HUNGTASK_LAYOUT_MUTEX) ||
+	    !hungtask_layout.mutex_wait_fn)
+		return false;
+	if (!hungtask_mutex_find(t, &mw, &why)) {
+		if (why)
+			hungtask_stack_note(ctx, t, why);
+		return false;
+	}
+	/* Not a mutex wait (an rwsem or semaphore waiter looks the same): not ours. */
+	if (!hungtask_is_mutex_wait(mw.frame_ip))
+		return false;
+	hop = hungtask_hop_add(ctx, HUNGTASK_HOP_KIND_MUTEX);
+	if (!hop)
+		return false;
+	m = &hop->mutex;
+	m->lock = mw.lock;
+	m->owner_flags = mw.owner_word & HUNGTASK_MUTEX_FLAGS;
+	m->waiters = mw.waiters;
+	m->position = mw.position;
+	m->ww = mw.ww_ctx != 0;
+	if (mw.lock) {
+		/* A static lock has a symbol; a heap lock prints as a bare address: none. */
+		snprintf(sym, sizeof(sym), "%pS", (void *)mw.lock);
+		if (strncmp(sym, "0x", 2))
+			hungtask_lock_sym(m->lock_sym, sizeof(m->lock_sym), sym, mw.lock);
+	}
+	if (mw.why) {
+		hungtask_reason(hop, mw.why);
+		return true;
+	}
+	o = hungtask_live_task(hungtask_mutex_owner(mw.owner_word));
+	if (!o) {
+		hungtask_reason(hop, "the owner word names no live task (exited holding the lock?)");
+		return true;
+	}
+	m->have_owner = true;
+	hungtask_snap_task(o, &m->owner);
+	if (o == t && (mw.owner_word & HUNGTASK_MUTEX_FLAG_PICKUP)) {
+		hungtask_reason(hop, "the lock was just handed to this task; it has not run yet");
+		return true;
+	}
+	hungtask_mutex_owner_detail(m, o);
+	hop->verified = true;
+	*next = o;
+	return true;
+}
+
+/*
+ * kmsg: the hop line; the owner on a line of its own ("owner hop=<i>", a
+ * task's keys), its stack after the chain ("ownerstack hop=<i> i= fn=").
+ */
+static void hungtask_mutex_kmsg(struct hungtask_kmsg_buf *b, unsigned int i,
+				const struct hungtask_hop *hop, const char *reason)
+{
+	const struct hungtask_hop_mutex *m = &hop->mutex;
+	char sym[sizeof(m->lock_sym)], note[HUNGTASK_REASON_LEN];
+
+	hungtask_kmsg_line(b, "hop i=%u kind=mutex verified=%d lock=%p lock_sym=\"%s\" owner_flags=%u waiters=%u position=%u ww=%d have_owner=%d owner_offcpu_ns=%llu stack_note=\"%s\" reason=\"%s\"",
+			   i, hop->verified, (void *)m->lock,
+			   hungtask_kmsg_quote(sym, sizeof(sym), m->lock_sym), m->owner_flags,
+			   m->waiters, m->position, m->ww, m->have_owner, m->owner_offcpu_ns,
+			   hungtask_kmsg_quote(note, sizeof(note), m->owner_stack_note ?: ""), reason);
+	if (m->have_owner) {
+		hungtask_kmsg_line(b, "owner hop=%u", i);
+		hungtask_kmsg_task(b, &m->owner);
+	}
+}
+
+static void hungtask_mutex_kmsg_stacks(struct hungtask_kmsg_buf *b, unsigned int i,
+				       const struct hungtask_hop *hop)
+{
+	char head[32];
+
+	if (!hop->mutex.have_owner || !hop->mutex.owner_stack.nr)
+		return;
+	snprintf(head, sizeof(head), "ownerstack hop=%u", i);
+	hungtask_kmsg_stack(b, head, &hop->mutex.owner_stack);
+}
+
+static int hungtask_mutex_nl_put(struct hungtask_nlw *w, const struct hungtask_hop *hop)
+{
+	const struct hungtask_hop_mutex *m = &hop->mutex;
+	struct nlattr *nest;
+	int err = hungtask_w_nest(w, HUNGTASK_A_HOP_MUTEX, &nest);
+
+	if (err)
+		return err;
+	err = hungtask_w_u64(w, HUNGTASK_A_HOP_MUTEX_LOCK, m->lock, HUNGTASK_A_HOP_MUTEX_PAD) ||
+	      (m->lock_sym[0] && hungtask_w_str(w, HUNGTASK_A_HOP_MUTEX_LOCK_SYM, m->lock_sym)) ||
+	      hungtask_w_u32(w, HUNGTASK_A_HOP_MUTEX_OWNER_FLAGS, m->owner_flags) ||
+	      hungtask_w_u32(w, HUNGTASK_A_HOP_MUTEX_WAITERS, m->waiters) ||
+	      hungtask_w_u32(w, HUNGTASK_A_HOP_MUTEX_POSITION, m->position) ||
+	      hungtask_w_u8(w, HUNGTASK_A_HOP_MUTEX_WW, m->ww) ||
+	      (m->have_owner && hungtask_put_task(w, HUNGTASK_A_HOP_MUTEX_OWNER, &m->owner)) ||
+	      (m->have_owner && m->owner_stack.nr &&
+	       hungtask_put_stack(w, HUNGTASK_A_HOP_MUTEX_OWNER_STACK, &m->owner_stack)) ||
+	      (m->owner_stack_note &&
+	       hungtask_w_str(w, HUNGTASK_A_HOP_MUTEX_OWNER_STACK_NOTE, m->owner_stack_note)) ||
+	      hungtask_w_u64(w, HUNGTASK_A_HOP_MUTEX_OWNER_OFFCPU_NS, m->owner_offcpu_ns,
+			     HUNGTASK_A_HOP_MUTEX_PAD);
+	return hungtask_w_end(w, nest, err);
+}
+
+const struct hungtask_chain_kind hungtask_chain_kind_mutex = {
+	.follow = hungtask_follow_mutex,
+	.kmsg = hungtask_mutex_kmsg,
+	.kmsg_stacks = hungtask_mutex_kmsg_stacks,
+	.nl_put = hungtask_mutex_nl_put,
+};

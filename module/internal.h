@@ -101,14 +101,31 @@ struct hungtask_hop_cpu {
 	} runq[HUNGTASK_MAX_RUNQ];
 };
 
+/* chain_mutex.c: a task in mutex_lock() -> the mutex -> its owner. */
+struct hungtask_hop_mutex {
+	unsigned long lock;
+	unsigned int owner_flags;	/* mutex.owner & 0x7 */
+	unsigned int waiters;
+	unsigned int position;
+	bool ww;
+	bool have_owner;		/* owner proven live (pid lookup) */
+	char lock_sym[64];		/* %pS of a static lock, "" for a heap lock */
+	struct hungtask_task_snap owner;
+	struct hungtask_stack owner_stack;
+	const char *owner_stack_note;	/* why there is no owner_stack */
+	u64 owner_offcpu_ns;		/* 0: running or not known */
+};
+
 struct hungtask_hop {
 	enum hungtask_hop_kind kind;
 	bool verified;
+	bool cycle;	/* its next task is already in the chain: a deadlock closes here */
 	char reason[HUNGTASK_REASON_LEN];	/* why not verified, or a note */
 	union {
 		struct hungtask_hop_flush_work flush;
 		struct hungtask_hop_worker worker;
 		struct hungtask_hop_cpu cpu;
+		struct hungtask_hop_mutex mutex;
 	};
 };
 
@@ -217,8 +234,8 @@ struct hungtask_layout {
 extern struct hungtask_layout hungtask_layout;
 
 /*
- * chain_mutex.c (groundwork, not a chain kind yet; docs/design-locks.md):
- * the mutex a blocked task waits on, found from its own mutex_waiter.
+ * chain_mutex.c (docs/design-locks.md): the mutex a blocked task waits on,
+ * found from its own mutex_waiter (the follower and layout.c's calibration).
  */
 #define HUNGTASK_MUTEX_WALK_MAX 1024	/* wait-list nodes walked per search */
 struct hungtask_mutex_wait {
@@ -228,6 +245,7 @@ struct hungtask_mutex_wait {
 	unsigned long owner_word;	/* mutex.owner, flag bits included */
 	unsigned int waiters;		/* on the list, the task included */
 	unsigned int position;		/* 1: the first waiter */
+	unsigned long frame_ip;		/* ip of the frame holding the waiter, 0: none */
 	const char *why;		/* what did not hold; NULL: all did */
 };
 bool hungtask_mutex_find(struct task_struct *t, struct hungtask_mutex_wait *mw, const char **why);
@@ -409,6 +427,7 @@ struct hungtask_chain_kind {
 extern const struct hungtask_chain_kind hungtask_chain_kind_flush_work;	/* chain_flush.c */
 extern const struct hungtask_chain_kind hungtask_chain_kind_worker;	/* chain_worker.c */
 extern const struct hungtask_chain_kind hungtask_chain_kind_cpu;		/* chain_cpu.c */
+extern const struct hungtask_chain_kind hungtask_chain_kind_mutex;	/* chain_mutex.c */
 int hungtask_chain_init(void);
 void hungtask_chain_exit(void);
 void hungtask_chain_follow(struct hungtask_ctx *ctx, struct task_struct *t);

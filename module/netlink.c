@@ -34,7 +34,8 @@ static int hungtask_put_hop(struct hungtask_nlw *w, const struct hungtask_hop *h
 		return err;
 	err = hungtask_w_u32(w, HUNGTASK_A_HOP_KIND, hop->kind) ||
 	      hungtask_w_u8(w, HUNGTASK_A_HOP_VERIFIED, hop->verified) ||
-	      (hop->reason[0] && hungtask_w_str(w, HUNGTASK_A_HOP_REASON, hop->reason));
+	      (hop->reason[0] && hungtask_w_str(w, HUNGTASK_A_HOP_REASON, hop->reason)) ||
+	      (hop->cycle && hungtask_w_u8(w, HUNGTASK_A_HOP_CYCLE, 1));
 	if (!err)
 		err = hungtask_chain_nl_put(w, hop);
 	return hungtask_w_end(w, nest, err);

@@ -59,6 +59,11 @@ def check_incident(report, exp, parts, abi):
         ev, v = exp["verdict"], inc.get("verdict") or {}
         if v.get("kind") != ev["kind"]:
             fail(msgs, f"verdict kind is {v.get('kind')!r}, expected {ev['kind']!r}")
+        for want in ev.get("summary_has", []):
+            if want not in str(v.get("summary")):
+                fail(msgs, f"verdict summary lacks {want!r}: {v.get('summary')!r}")
+        if ev.get("culprit") is None and "culprit" in ev and v.get("culprit") is not None:
+            fail(msgs, f"verdict names culprit {v.get('culprit')!r}, expected none")
         culprit = v.get("culprit") or {}
         for k, want in (ev.get("culprit") or {}).items():
             if k == "comm_prefix":
@@ -73,7 +78,9 @@ def check_incident(report, exp, parts, abi):
         it = iter(kinds)
         if not all(k in it for k in want):
             fail(msgs, f"chain kinds {kinds} do not hold {want} in order")
-    hops = {h.get("kind"): h for h in inc.get("chain") or []}
+    hops = {}  # the first hop of each kind (a chain may hold several mutex hops)
+    for h in inc.get("chain") or []:
+        hops.setdefault(h.get("kind"), h)
     if "flush_work" in parts:
         f = hops.get("flush_work") or {}
         for k, want in exp["flush_work"].items():
@@ -139,6 +146,25 @@ def check_incident(report, exp, parts, abi):
                     fail(msgs, f"mutex owner_offcpu_ns {m.get('owner_offcpu_ns')!r} < {want}")
             elif m.get(k) != want:
                 fail(msgs, f"mutex {k} is {m.get(k)!r}, expected {want!r}")
+    if "cycle" in parts:
+        # The hop that closes a deadlock (issue 11 item 5): 1-based index in the chain,
+        # marked cycle, the last hop; its lock and its owner (a task already in the chain).
+        ec = exp["cycle"]
+        chain = inc.get("chain") or []
+        i = ec["hop"] - 1
+        h = chain[i] if 0 <= i < len(chain) else {}
+        if h.get("cycle") is not True:
+            fail(msgs, f"hop {ec['hop']} ({h.get('kind')}) is not marked cycle: {h.get('cycle')!r}")
+        if i != len(chain) - 1:
+            fail(msgs, f"the cycle hop {ec['hop']} is not the last of {len(chain)} hops")
+        if not h.get("verified"):
+            fail(msgs, f"cycle hop not verified: {h.get('reason')!r}")
+        if "lock_sym_has" in ec and ec["lock_sym_has"] not in str(h.get("lock_sym")):
+            fail(msgs, f"cycle hop lock_sym {h.get('lock_sym')!r} lacks {ec['lock_sym_has']!r}")
+        owner = h.get("owner") or {}
+        for ok, ow in (ec.get("owner") or {}).items():
+            if owner.get(ok) != ow:
+                fail(msgs, f"cycle hop owner {ok} is {owner.get(ok)!r}, expected {ow!r}")
     if "host" in parts:
         host = inc.get("host") or {}
         for k, want in (exp.get("host") or {}).items():

@@ -22,8 +22,10 @@ struct NamedRule {
 // Tried in order; the first verdict wins.  Adding a rule = one file in rules/, its
 // declaration in rules/rules.hpp and one line here.
 constexpr NamedRule kRules[] = {
+    {"deadlock", explainer::rule_deadlock},
     {"runqueue_starvation", explainer::rule_runqueue_starvation},
     {"cpu_hog", explainer::rule_cpu_hog},
+    {"lock_chain", explainer::rule_lock_chain},
 };
 
 }  // namespace

@@ -21,6 +21,7 @@ HopKind hop_kind(const Hop& h) {
         HopKind operator()(const FlushWorkHop&) const { return HopKind::flush_work; }
         HopKind operator()(const WorkerHop&) const { return HopKind::worker; }
         HopKind operator()(const CpuHop&) const { return HopKind::cpu; }
+        HopKind operator()(const MutexHop&) const { return HopKind::mutex; }
         HopKind operator()(const UnknownHop&) const { return HopKind::other; }
     };
     return std::visit(Kind{}, h.body);
@@ -127,6 +128,45 @@ std::optional<int64_t> hop_cpu(const Hop& h) {
 std::optional<Task> cpu_holder(const Hop& h) {
     const auto* c = h.as<CpuHop>();
     return c ? task_of(c->hog) : std::nullopt;
+}
+
+std::optional<std::string> mutex_lock_sym(const Hop& h) {
+    const auto* m = h.as<MutexHop>();
+    return m ? m->lock_sym : std::nullopt;
+}
+
+std::optional<std::string> mutex_lock_addr(const Hop& h) {
+    const auto* m = h.as<MutexHop>();
+    return m ? m->lock : std::nullopt;
+}
+
+std::optional<Task> mutex_owner(const Hop& h) {
+    const auto* m = h.as<MutexHop>();
+    if (!m || !m->owner)
+        return std::nullopt;
+    Task t = task_of(*m->owner);
+    t.stack = m->owner_stack;
+    return t;
+}
+
+std::optional<int64_t> mutex_owner_offcpu_ns(const Hop& h) {
+    const auto* m = h.as<MutexHop>();
+    return m ? m->owner_offcpu_ns : std::nullopt;
+}
+
+std::optional<std::string> mutex_owner_stack_note(const Hop& h) {
+    const auto* m = h.as<MutexHop>();
+    return m ? m->owner_stack_note : std::nullopt;
+}
+
+std::optional<int64_t> mutex_waiters(const Hop& h) {
+    const auto* m = h.as<MutexHop>();
+    return m ? m->waiters : std::nullopt;
+}
+
+std::optional<bool> hop_cycle(const Hop& h) {
+    const auto* m = h.as<MutexHop>();
+    return m ? m->cycle : std::nullopt;
 }
 
 std::vector<std::string> cpu_holder_stack(const Hop& h) {

@@ -43,7 +43,7 @@ struct Task {
 // ------------------------------------------------------------------------- hop accessors
 
 // The hop kinds the explainer has rules for; `other` is any other kind (a newer module's).
-enum class HopKind { flush_work, worker, cpu, other };
+enum class HopKind { flush_work, worker, cpu, mutex, other };
 
 HopKind hop_kind(const Hop& h);
 std::string hop_kind_name(const Hop& h);       // as the record names it, for messages
@@ -70,6 +70,16 @@ std::optional<std::string> cpu_holder_source(const Hop& h);  // "ipi", "walk", "
 std::optional<std::string> cpu_stack_note(const Hop& h);     // why no stack was taken
 std::optional<std::vector<Task>> cpu_runq(const Hop& h);     // nullopt: no runqueue list
 std::optional<int64_t> cpu_runq_total(const Hop& h);
+
+// mutex: the lock a task waits on in mutex_lock() and its owner (a live task).
+std::optional<std::string> mutex_lock_sym(const Hop& h);  // "%pS" of a static lock
+std::optional<std::string> mutex_lock_addr(const Hop& h);
+std::optional<Task> mutex_owner(const Hop& h);  // with its stack; nullopt: none proven
+std::optional<int64_t> mutex_owner_offcpu_ns(const Hop& h);
+std::optional<std::string> mutex_owner_stack_note(const Hop& h);
+std::optional<int64_t> mutex_waiters(const Hop& h);
+// The hop's next task is already in the chain: it closes a cycle (read on lock hops).
+std::optional<bool> hop_cycle(const Hop& h);
 
 // ------------------------------------------------------------------------------ stacks
 

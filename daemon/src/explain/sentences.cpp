@@ -72,7 +72,7 @@ std::string wait_words(Wait w) {
 std::string wait_not_followed(Wait w) {
     switch (w) {
         case Wait::mutex:
-            return "hungtask does not follow mutex owners yet";
+            return "no verified mutex hop names its owner (the lock was not proven from the stack)";
         case Wait::rwsem:
             return "hungtask does not follow rwsem owners yet";
         case Wait::semaphore:
@@ -192,6 +192,13 @@ std::string hop_clause(const Hop& h) {
             std::string s = "CPU " + (cpu ? std::to_string(*cpu) : std::string("?"));
             auto hog = cpu_holder(h);
             return hog ? s + " runs " + hog->name() : s + " (no holder captured)";
+        }
+        case HopKind::mutex: {
+            auto o = mutex_owner(h);
+            std::string s = "waits in mutex_lock() for " +
+                            mutex_lock_sym(h).value_or(mutex_lock_addr(h).value_or("a mutex"));
+            return o ? s + " owned by " + o->name() + " in state " + o->state.value_or("?")
+                     : s + " (owner not proven)";
         }
         case HopKind::other:
             break;

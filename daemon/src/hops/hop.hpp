@@ -14,6 +14,7 @@
 #include "hops/cpu.hpp"
 #include "hops/fields.hpp"
 #include "hops/flush_work.hpp"
+#include "hops/mutex.hpp"
 #include "hops/worker.hpp"
 
 namespace hungtask {
@@ -32,7 +33,7 @@ struct UnknownHop {
 };
 
 // The known kinds, then UnknownHop (last).  A new kind adds its type here.
-using HopBody = std::variant<FlushWorkHop, WorkerHop, CpuHop, UnknownHop>;
+using HopBody = std::variant<FlushWorkHop, WorkerHop, CpuHop, MutexHop, UnknownHop>;
 
 struct Hop {
     bool verified = false;

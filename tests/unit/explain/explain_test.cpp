@@ -344,8 +344,8 @@ TEST(Explain, NoChainSaysWhatTheVictimWaitsFor) {
     EXPECT_EQ(v.confidence, Confidence::low);
     EXPECT_EQ(v.summary,
               "acme-cfg (pid 600) is blocked in __mutex_lock: it waits for a mutex (__mutex_lock) "
-              "taken from acme_ioctl [acme_drv]; hungtask does not follow mutex owners yet, so no "
-              "cause is proven.");
+              "taken from acme_ioctl [acme_drv]; no verified mutex hop names its owner (the lock "
+              "was not proven from the stack), so no cause is proven.");
     EXPECT_TRUE(any_has(v.next_steps, "echo w > /proc/sysrq-trigger")) << joined(v.next_steps);
 }
 
@@ -538,6 +538,61 @@ TEST(Explain, HostImplications) {
     EXPECT_TRUE(host_implications(Host{}).empty());
 }
 
+
+// ------------------------------------------------------------------ lock_chain, deadlock
+
+// A real capture (mutex-sleeping-owner, 6.1): mtx-cfg waits for mtx_cfg_lock, whose owner
+// mtx_holder sleeps in msleep_interruptible() called from mtx_hold_and_sleep [mtx_drv].
+TEST(Explain, ASleepingMutexOwnerIsTheCulpritInTheFunctionThatSleeps) {
+    Incident in = explained_fixture("verdict-lock_chain.json");
+    const Verdict& v = in.verdict;
+    EXPECT_EQ(v.kind, VerdictKind::lock_chain);
+    ASSERT_TRUE(v.culprit);
+    EXPECT_EQ(v.culprit->comm, "mtx_holder");
+    EXPECT_EQ(v.culprit->function, "mtx_hold_and_sleep");
+    EXPECT_EQ(v.culprit->module, "mtx_drv");
+    EXPECT_NE(v.summary.find("asleep for"), std::string::npos) << v.summary;
+
+    // Not verified, no owner, an owner in a wait hungtask does not follow: no culprit.
+    Incident unverified = fixture_input("verdict-lock_chain.json");
+    unverified.chain[0].verified = false;
+    EXPECT_EQ(explain_verdict(unverified).kind, VerdictKind::unknown);
+    EXPECT_FALSE(explain_verdict(unverified).culprit);
+    Incident no_owner = fixture_input("verdict-lock_chain.json");
+    no_owner.chain[0].as<MutexHop>()->owner.reset();
+    EXPECT_FALSE(explain_verdict(no_owner).culprit);
+    Incident in_io = fixture_input("verdict-lock_chain.json");
+    in_io.chain[0].as<MutexHop>()->owner_stack = {"io_schedule+0x1/0x2", "folio_wait_bit+0x1/0x2",
+                                                  "acme_read+0x1/0x2 [acme_drv]"};
+    EXPECT_EQ(explain_verdict(in_io).kind, VerdictKind::unknown);
+    EXPECT_FALSE(explain_verdict(in_io).culprit);
+    Incident running = fixture_input("verdict-lock_chain.json");
+    running.chain[0].as<MutexHop>()->owner->state = "R";
+    EXPECT_FALSE(explain_verdict(running).culprit) << "a running owner needs a cpu hop";
+}
+
+// A real capture (deadlock-abba, 6.1): dl-ab -> dl_lock_b (owner dl-ba) -> dl_lock_a
+// (owner dl-ab), the closing hop marked cycle.
+TEST(Explain, AnAbbaCycleIsADeadlockClosedWhereTheLastWaiterLocks) {
+    Incident in = explained_fixture("verdict-deadlock.json");
+    const Verdict& v = in.verdict;
+    EXPECT_EQ(v.kind, VerdictKind::deadlock);
+    ASSERT_TRUE(v.culprit);
+    EXPECT_EQ(v.culprit->comm, "dl-ba");
+    EXPECT_EQ(v.culprit->function, "dl_ba_take_a");
+    EXPECT_EQ(v.culprit->module, "dl_drv");
+    EXPECT_NE(v.summary.find("dl_lock_a"), std::string::npos) << v.summary;
+    EXPECT_NE(v.summary.find("dl_lock_b"), std::string::npos) << v.summary;
+
+    Incident unverified = fixture_input("verdict-deadlock.json");
+    unverified.chain[1].verified = false;
+    EXPECT_FALSE(explain_verdict(unverified).culprit);
+    // Without the mark and with an owner outside the chain: no cycle, no deadlock.
+    Incident open = fixture_input("verdict-deadlock.json");
+    open.chain[1].as<MutexHop>()->cycle = false;
+    open.chain[1].as<MutexHop>()->owner->pid = 4242;
+    EXPECT_NE(explain_verdict(open).kind, VerdictKind::deadlock);
+}
 
 }  // namespace
 }  // namespace hungtask

@@ -63,19 +63,50 @@ std::optional<Verdict> rule_cpu_hog(const Incident& in, Refusals& refusals) {
         return cpu_hog_verdict(in, *hold, start_evidence(in), "", "");
     }
 
-    if (ch.size() != 3 || hop_kind(ch[0]) != HopKind::flush_work ||
-        hop_kind(ch[1]) != HopKind::worker || hop_kind(ch[2]) != HopKind::cpu ||
+    // Leading mutex hops: the victim waits on a lock whose (last) owner is followed on.
+    size_t base = 0;
+    while (base < ch.size() && hop_kind(ch[base]) == HopKind::mutex && hop_cycle(ch[base]) != true)
+        base++;
+    if (base && base + 1 == ch.size() && hop_kind(ch[base]) == HopKind::cpu) {
+        // mutex... -> cpu whose holder is the owner itself: the owner runs and never lets go.
+        if (!verified_upto(in, ch.size(), refusals))
+            return std::nullopt;
+        auto owner = mutex_owner(ch[base - 1]);
+        if (!owner || !owner->real() ||
+            !cpu_holder(ch[base]).value_or(Task{}).same_task(*owner))
+            return std::nullopt;
+        auto hold = cpu_hold(in, ch[base], nullptr, owner->cpu, refusals);
+        if (!hold)
+            return std::nullopt;
+        std::vector<std::string> evidence = start_evidence(in);
+        std::string path = victim_name(in);
+        for (size_t i = 0; i < base; i++) {
+            auto o = mutex_owner(ch[i]);
+            auto sym = mutex_lock_sym(ch[i]);
+            auto f = sym ? frame_of(*sym) : std::nullopt;
+            std::string lock = f ? f->text() : sym.value_or(mutex_lock_addr(ch[i]).value_or("?"));
+            evidence.push_back("A task of the chain waits in mutex_lock() for " + lock +
+                               ", owned by " + (o ? o->name() : std::string("?")) + " " +
+                               verified_words(in, ch[i]) + ".");
+            path += " waits for mutex " + lock + ", owned by " +
+                    (o ? o->name() : std::string("?")) + (i + 1 < base ? "; that owner" : "; ");
+        }
+        path += "the owner runs and does not release it: ";
+        return cpu_hog_verdict(in, *hold, std::move(evidence), path, "");
+    }
+    if (ch.size() != base + 3 || hop_kind(ch[base]) != HopKind::flush_work ||
+        hop_kind(ch[base + 1]) != HopKind::worker || hop_kind(ch[base + 2]) != HopKind::cpu ||
         !verified_upto(in, ch.size(), refusals))
         return std::nullopt;
-    Task worker = worker_task(ch[1]).value_or(Task{});
-    auto target = flush_target_function(ch[0]);
-    if (worker_runs_target(ch[1]) != true || worker.state != "R" || !target ||
-        !cpu_holder(ch[2]).value_or(Task{}).same_task(worker))
+    Task worker = worker_task(ch[base + 1]).value_or(Task{});
+    auto target = flush_target_function(ch[base]);
+    if (worker_runs_target(ch[base + 1]) != true || worker.state != "R" || !target ||
+        !cpu_holder(ch[base + 2]).value_or(Task{}).same_task(worker))
         return std::nullopt;
     std::optional<int64_t> need_cpu = worker.cpu;
-    if (auto pool_cpu = flush_pool_cpu(ch[0]); pool_cpu && *pool_cpu >= 0)
+    if (auto pool_cpu = flush_pool_cpu(ch[base]); pool_cpu && *pool_cpu >= 0)
         need_cpu = pool_cpu;
-    auto hold = cpu_hold(in, ch[2], nullptr, need_cpu, refusals);
+    auto hold = cpu_hold(in, ch[base + 2], nullptr, need_cpu, refusals);
     if (!hold)
         return std::nullopt;
     std::string cpu_s = "CPU " + std::to_string(hold->cpu);
@@ -88,11 +119,12 @@ std::optional<Verdict> rule_cpu_hog(const Incident& in, Refusals& refusals) {
         return std::nullopt;
     }
     std::vector<std::string> evidence = start_evidence(in);
-    evidence.push_back(flush_fact(in, ch[0]));
+    evidence.push_back(flush_fact(in, ch[base]));
     evidence.push_back(worker.name() + " runs that work and is on " + cpu_s + ", in state R " +
-                       verified_words(in, ch[1]) + ".");
-    std::string path = victim_name(in) + " is blocked in flush_work() waiting for " +
-                       work_target(ch[0]) + ", which does not finish: ";
+                       verified_words(in, ch[base + 1]) + ".");
+    std::string path = (base ? "a lock owner of the chain" : victim_name(in)) +
+                       " is blocked in flush_work() waiting for " + work_target(ch[base]) +
+                       ", which does not finish: ";
     return cpu_hog_verdict(in, *hold, std::move(evidence), path, "the work item " + *target);
 }
 

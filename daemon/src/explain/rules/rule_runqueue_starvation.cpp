@@ -45,12 +45,94 @@ Confidence hold_confidence(const CpuHold& c, const Task& waiter, bool cpu_cross_
     return conf;
 }
 
+// The leading mutex hops of a chain (the victim waits on a lock whose owner is followed).
+size_t lock_prefix(const std::vector<Hop>& ch) {
+    size_t n = 0;
+    while (n < ch.size() && hop_kind(ch[n]) == HopKind::mutex && hop_cycle(ch[n]) != true)
+        n++;
+    return n;
+}
+
+std::string lock_text(const Hop& h) {
+    if (auto s = mutex_lock_sym(h)) {
+        auto f = frame_of(*s);
+        return f ? f->text() : *s;
+    }
+    return mutex_lock_addr(h).value_or("a mutex");
+}
+
+std::string lock_fact(const Incident& in, const Hop& h) {
+    auto o = mutex_owner(h);
+    return "A task of the chain waits in mutex_lock() for " + lock_text(h) + ", owned by " +
+           (o ? o->name() : std::string("?")) + " " + verified_words(in, h) + ".";
+}
+
+// "acme-cfg (pid 7) waits for mutex L, owned by O; O" (base lock hops), else the victim.
+std::string lock_path(const Incident& in, size_t base) {
+    if (!base)
+        return victim_name(in);
+    std::string s = victim_name(in);
+    for (size_t i = 0; i < base; i++) {
+        auto o = mutex_owner(in.chain[i]);
+        s += " waits for mutex " + lock_text(in.chain[i]) + ", owned by " +
+             (o ? o->name() : std::string("?")) + ";";
+        s += i + 1 < base ? " that owner" : " " + (o ? o->short_name() : std::string("it"));
+    }
+    return s;
+}
+
+// mutex... -> cpu: the last owner is runnable and another task holds its CPU.
+std::optional<Verdict> owner_starved(const Incident& in, size_t base, Refusals& refusals) {
+    const std::vector<Hop>& ch = in.chain;
+    if (!verified_upto(in, ch.size(), refusals))
+        return std::nullopt;
+    if (base + 1 != ch.size()) {
+        refusals.push_back({"the chain goes on after the cpu hop (" + hop_ref(in, ch[base + 1]) +
+                                "), which no rule expects",
+                            kCaptureStep});
+        return std::nullopt;
+    }
+    auto owner = mutex_owner(ch[base - 1]);
+    if (!owner || !owner->real() || owner->state != "R")
+        return std::nullopt;
+    auto hold = cpu_hold(in, ch[base], &*owner, owner->cpu, refusals);
+    if (!hold)
+        return std::nullopt;  // a running owner (the holder itself) is cpu_hog's
+    Verdict v;
+    v.kind = VerdictKind::runqueue_starvation;
+    v.evidence = start_evidence(in);
+    for (size_t i = 0; i < base; i++)
+        v.evidence.push_back(lock_fact(in, ch[i]));
+    std::string wfact = owner->name() + " is runnable (state R";
+    if (owner->on_cpu == false)
+        wfact += ", not on a CPU";
+    v.evidence.push_back(wfact + ") but does not run.");
+    Culprit c = culprit_of(hold->hog);
+    v.culprit = c;
+    v.evidence.push_back(cpu_fact(in, *hold));
+    cpu_details(*hold, v.evidence);
+    v.confidence = hold_confidence(*hold, *owner, owner->cpu.has_value(), v.evidence);
+    v.summary = blame_headline(hold->hog, c, hold->cpu) + " " + lock_path(in, base) +
+                " is runnable but cannot run; " + held_by(*hold, c) + ".";
+    v.next_steps.push_back(hog_fix_step(*hold, c, in.host));
+    if (auto step = watchdog_step(in.host))
+        v.next_steps.push_back(*step);
+    v.next_steps.push_back(hog_capture_step(*hold));
+    return v;
+}
+
 }  // namespace
 
-// runqueue_starvation: flush_work -> worker -> cpu held by another task.
+// runqueue_starvation: flush_work -> worker -> cpu held by another task; or a lock owner
+// that waits for its CPU: mutex... -> cpu, mutex... -> flush_work -> worker -> cpu.
 std::optional<Verdict> rule_runqueue_starvation(const Incident& in, Refusals& refusals) {
     const std::vector<Hop>& ch = in.chain;
-    if (ch.empty() || hop_kind(ch[0]) != HopKind::flush_work)
+    const size_t base = lock_prefix(ch);  // verified-or-not mutex hops before the rest
+    if (base == ch.size())
+        return std::nullopt;
+    if (base && hop_kind(ch[base]) == HopKind::cpu)
+        return owner_starved(in, base, refusals);
+    if (hop_kind(ch[base]) != HopKind::flush_work)
         return std::nullopt;
     Verdict v;
     v.kind = VerdictKind::runqueue_starvation;
@@ -61,21 +143,27 @@ std::optional<Verdict> rule_runqueue_starvation(const Incident& in, Refusals& re
     std::string path;  // the summary's account of the chain up to the CPU
     std::optional<std::string> victim_module;
 
-    const Hop& f = ch[0];
-    if (!verified_upto(in, 1, refusals))
+    if (base) {
+        if (!verified_upto(in, base, refusals))
+            return std::nullopt;
+        for (size_t i = 0; i < base; i++)
+            v.evidence.push_back(lock_fact(in, ch[i]));
+    }
+    const Hop& f = ch[base];
+    if (!verified_upto(in, base + 1, refusals))
         return std::nullopt;
     std::string target = work_target(f);
     victim_module = flush_target_module(f);
     auto pool_cpu = flush_pool_cpu(f);
     v.evidence.push_back(flush_fact(in, f));
-    if (ch.size() < 2 || hop_kind(ch[1]) != HopKind::worker) {
+    if (ch.size() < base + 2 || hop_kind(ch[base + 1]) != HopKind::worker) {
         refusals.push_back({"the chain ends at the flush_work hop: the worker that must run " +
                                 target + " was not found",
                             wait_next_step(Wait::flush_work, "PID")});
         return std::nullopt;
     }
-    const Hop& wk = ch[1];
-    if (!verified_upto(in, 2, refusals))
+    const Hop& wk = ch[base + 1];
+    if (!verified_upto(in, base + 2, refusals))
         return std::nullopt;
     auto task = worker_task(wk);
     waiter = task.value_or(Task{});
@@ -105,7 +193,7 @@ std::optional<Verdict> rule_runqueue_starvation(const Incident& in, Refusals& re
     if (waiter.queued_ns)
         wfact += " and has waited " + secs(*waiter.queued_ns) + " for a CPU";
     v.evidence.push_back(wfact + " " + verified_words(in, wk) + ".");
-    path = victim_name(in) + " is blocked in flush_work() waiting for " + target;
+    path = lock_path(in, base) + " is blocked in flush_work() waiting for " + target;
     if (pool_cpu && *pool_cpu >= 0)
         path += " on CPU " + std::to_string(*pool_cpu);
     path += "; " + waiter.name() + ", which must run it, is runnable";
@@ -125,7 +213,7 @@ std::optional<Verdict> rule_runqueue_starvation(const Incident& in, Refusals& re
     }
     cross_checked = need_cpu.has_value();
 
-    const size_t cpu_at = 2;  // flush_work, worker, then the CPU the worker waits for
+    const size_t cpu_at = base + 2;  // flush_work, worker, then the CPU the worker waits for
     if (cpu_at >= ch.size() || hop_kind(ch[cpu_at]) != HopKind::cpu) {
         refusals.push_back({waiter.name() + " is runnable but the chain ends before the CPU " +
                                 "it waits for: the task holding that CPU was not captured",

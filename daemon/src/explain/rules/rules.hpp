@@ -15,6 +15,10 @@ namespace hungtask::explainer {
 std::optional<Verdict> rule_runqueue_starvation(const Incident& in, Refusals& refusals);
 // A task holding its CPU is itself the cause.
 std::optional<Verdict> rule_cpu_hog(const Incident& in, Refusals& refusals);
+// The chain returns to a task already in it (a hop marked cycle).
+std::optional<Verdict> rule_deadlock(const Incident& in, Refusals& refusals);
+// mutex hops to an owner that sleeps holding the last lock.
+std::optional<Verdict> rule_lock_chain(const Incident& in, Refusals& refusals);
 // The fallback when no rule gave a verdict: never a culprit.
 Verdict explain_unknown(const Incident& in, const Refusals& refusals);
 
