@@ -78,7 +78,8 @@ MutexHop MutexHop::from_netlink(const nl::Nest& hop) {
         h.owner = HopTask::from_netlink(*o);
     if (auto s = m.nest(HUNGTASK_A_HOP_MUTEX_OWNER_STACK, "owner-stack"))
         h.owner_stack = stack_frames(*s);
-    h.owner_stack_note = non_empty(m.str(HUNGTASK_A_HOP_MUTEX_OWNER_STACK_NOTE, "owner-stack-note"));
+    h.owner_stack_note =
+        non_empty(m.str(HUNGTASK_A_HOP_MUTEX_OWNER_STACK_NOTE, "owner-stack-note"));
     if (h.owner)
         h.owner_offcpu_ns = widen(m.u64(HUNGTASK_A_HOP_MUTEX_OWNER_OFFCPU_NS, "owner-offcpu-ns"));
     else
@@ -119,10 +120,13 @@ void MutexHop::put_json(Json& j) const {
 }
 
 void MutexHop::render(std::ostream& out) const {
-    out << ": waits for mutex " << (lock_sym ? *lock_sym : lock ? *lock : std::string("?"))
+    out << ": waits for mutex "
+        << (lock_sym ? *lock_sym
+            : lock   ? *lock
+                     : std::string("?"))
         << (ww == true ? " (ww_mutex)" : "") << ", owned by " << task_line(owner) << "\n";
-    out << "       waiters " << opt_text(waiters) << ", this one at position "
-        << opt_text(position) << "\n";
+    out << "       waiters " << opt_text(waiters) << ", this one at position " << opt_text(position)
+        << "\n";
     if (owner && owner_offcpu_ns && *owner_offcpu_ns > 0)
         out << "       the owner has been off CPU for " << ms_text(owner_offcpu_ns) << "\n";
     if (cycle == true)

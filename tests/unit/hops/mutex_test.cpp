@@ -106,12 +106,13 @@ TEST(MutexHop, FromKmsgV2WithOwnerAndStackLines) {
                         "reason=\"\""),
         true);
     ASSERT_TRUE(h.as<MutexHop>());
-    EXPECT_TRUE(hop_add_kmsg(h, test::kmsg_line(std::string("hungtask: v2 seq=3 owner hop=0 ") + kTaskKeys),
-                             true));
+    EXPECT_TRUE(hop_add_kmsg(
+        h, test::kmsg_line(std::string("hungtask: v2 seq=3 owner hop=0 ") + kTaskKeys), true));
     EXPECT_TRUE(hop_add_kmsg(
         h,
-        test::kmsg_line("hungtask: v2 seq=3 ownerstack hop=0 i=0 fn=\"msleep_interruptible+0x2a/0x50\","
-                        "\"mtx_hold_and_sleep+0x3c/0x60 [mtx_drv]\""),
+        test::kmsg_line(
+            "hungtask: v2 seq=3 ownerstack hop=0 i=0 fn=\"msleep_interruptible+0x2a/0x50\","
+            "\"mtx_hold_and_sleep+0x3c/0x60 [mtx_drv]\""),
         true));
     EXPECT_FALSE(hop_add_kmsg(h, test::kmsg_line("hungtask: v2 seq=3 hog hop=0 pid=1"), true));
     hop_end_kmsg(h);

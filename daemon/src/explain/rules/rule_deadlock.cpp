@@ -62,7 +62,7 @@ std::optional<Verdict> rule_deadlock(const Incident& in, Refusals& refusals) {
         return std::nullopt;
     if (!returns) {
         refusals.push_back({hop_ref(in, close) + " is marked as closing a cycle, but the task it "
-                                "leads to is not one of the chain's",
+                                                 "leads to is not one of the chain's",
                             kCaptureStep});
         return std::nullopt;
     }
@@ -97,9 +97,10 @@ std::optional<Verdict> rule_deadlock(const Incident& in, Refusals& refusals) {
             closing_code = code_frame(*waiter);
     }
     if (!waiter || !closing_code) {
-        refusals.push_back({"where the cycle closes is not known (the waiting task's stack "
-                            "was not captured)",
-                            kCaptureStep});
+        refusals.push_back(
+            {"where the cycle closes is not known (the waiting task's stack "
+             "was not captured)",
+             kCaptureStep});
         return std::nullopt;
     }
 
@@ -135,8 +136,9 @@ std::optional<Verdict> rule_deadlock(const Incident& in, Refusals& refusals) {
                            " while the chain's tasks hold what it needs (take the locks in "
                            "one order, or do not flush or lock under a lock the other side "
                            "takes).");
-    v.next_steps.push_back("A deadlock does not resolve itself: the tasks stay blocked until "
-                           "reboot.");
+    v.next_steps.push_back(
+        "A deadlock does not resolve itself: the tasks stay blocked until "
+        "reboot.");
     return v;
 }
 

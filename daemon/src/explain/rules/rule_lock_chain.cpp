@@ -43,9 +43,10 @@ std::optional<Verdict> rule_lock_chain(const Incident& in, Refusals& refusals) {
     for (const Hop& h : ch) {
         auto o = mutex_owner(h);
         if (o && (o->same_task(victim) || (&h != &last && o->same_task(*owner)))) {
-            refusals.push_back({"the lock owners come back to a task already in the chain "
-                                "(a deadlock), which no rule explains yet",
-                                kCaptureStep});
+            refusals.push_back(
+                {"the lock owners come back to a task already in the chain "
+                 "(a deadlock), which no rule explains yet",
+                 kCaptureStep});
             return std::nullopt;
         }
     }
@@ -57,12 +58,12 @@ std::optional<Verdict> rule_lock_chain(const Incident& in, Refusals& refusals) {
         return std::nullopt;
     }
     if (owner->stack.empty()) {
-        refusals.push_back({"the owner " + owner->name() + "'s stack was not captured" +
-                                (mutex_owner_stack_note(last)
-                                     ? " (" + *mutex_owner_stack_note(last) + ")"
-                                     : std::string()),
-                            "While it hangs, cat /proc/" + pid + "/stack shows where " +
-                                owner->short_name() + " waits."});
+        refusals.push_back(
+            {"the owner " + owner->name() + "'s stack was not captured" +
+                 (mutex_owner_stack_note(last) ? " (" + *mutex_owner_stack_note(last) + ")"
+                                               : std::string()),
+             "While it hangs, cat /proc/" + pid + "/stack shows where " + owner->short_name() +
+                 " waits."});
         return std::nullopt;
     }
     WaitSite site = wait_site(owner->stack);
@@ -96,12 +97,11 @@ std::optional<Verdict> rule_lock_chain(const Incident& in, Refusals& refusals) {
             e += " (" + std::to_string(*w) + " tasks wait on it)";
         v.evidence.push_back(e + " " + verified_words(in, h) + ".");
     }
-    v.evidence.push_back(owner->name() + " is not on a CPU (state " +
-                         owner->state.value_or("?") + ") and has been off CPU" +
-                         (slept.empty() ? " for an unknown time" : slept) + "; it sleeps in " +
-                         (site.caller ? site.caller->text() : fn) +
-                         (site.primitive.empty() ? "" : " (" + site.primitive + ")") +
-                         " while it holds the lock.");
+    v.evidence.push_back(
+        owner->name() + " is not on a CPU (state " + owner->state.value_or("?") +
+        ") and has been off CPU" + (slept.empty() ? " for an unknown time" : slept) +
+        "; it sleeps in " + (site.caller ? site.caller->text() : fn) +
+        (site.primitive.empty() ? "" : " (" + site.primitive + ")") + " while it holds the lock.");
     v.confidence = Confidence::high;
     if (slept.empty()) {
         v.confidence = Confidence::medium;
@@ -111,8 +111,10 @@ std::optional<Verdict> rule_lock_chain(const Incident& in, Refusals& refusals) {
                 (slept.empty() ? "" : " (asleep" + slept + ")") + "; " + victim_name(in) +
                 " waits for that lock in mutex_lock()" +
                 (n > 1 ? " through " + std::to_string(n) + " mutex hops" : std::string()) + ".";
-    v.next_steps.push_back("Fix " + fn + ": it must not sleep (or wait without a bound) while it "
-                           "holds " + lock + "; release the lock before sleeping.");
+    v.next_steps.push_back("Fix " + fn +
+                           ": it must not sleep (or wait without a bound) while it "
+                           "holds " +
+                           lock + "; release the lock before sleeping.");
     v.next_steps.push_back("While it hangs, cat /proc/" + pid + "/stack shows where " +
                            owner->short_name() + " sleeps.");
     return v;
