@@ -594,5 +594,55 @@ TEST(Explain, AnAbbaCycleIsADeadlockClosedWhereTheLastWaiterLocks) {
     EXPECT_NE(explain_verdict(open).kind, VerdictKind::deadlock);
 }
 
+// An owner that waits for its CPU, or runs: the module follows it into a cpu hop and the
+// cpu rules decide (built from the lock_chain capture; the cpu hop is synthetic).
+TEST(Explain, ARunnableOrRunningMutexOwnerLeavesTheVerdictToTheCpuRules) {
+    Incident in = fixture_input("verdict-lock_chain.json");
+    MutexHop& m = *in.chain[0].as<MutexHop>();
+    m.owner->state = "R";
+    m.owner->on_cpu = false;
+    m.owner->on_rq = true;
+    m.owner->cpu = 1;
+    m.owner_stack.clear();
+    HopTask hog;
+    hog.pid = 500;
+    hog.comm = "lo_poll";
+    hog.state = "R";
+    hog.cpu = 1;
+    hog.on_cpu = true;
+    hog.kthread = true;
+    hog.since_arrival_ns = 9000000000;
+    CpuHop c;
+    c.cpu = 1;
+    c.hog_source = "ipi";
+    c.hog = hog;
+    c.hog_stack = {"lo_poll+0x10/0x40 [lo_vendor]", "kthread+0xda/0x100"};
+    in.chain.push_back(Hop{true, std::nullopt, c});
+    Verdict v = explain_verdict(in);
+    EXPECT_EQ(v.kind, VerdictKind::runqueue_starvation) << v.summary;
+    ASSERT_TRUE(v.culprit);
+    EXPECT_EQ(v.culprit->comm, "lo_poll");
+    EXPECT_EQ(v.culprit->module, "lo_vendor");
+    EXPECT_NE(v.summary.find("mtx_cfg_lock"), std::string::npos) << v.summary;
+
+    // The owner holds the CPU itself: cpu_hog, the owner in the code it runs.
+    Incident running = in;
+    CpuHop& rc = *running.chain[1].as<CpuHop>();
+    rc.hog = *running.chain[0].as<MutexHop>()->owner;  // `m` dangles after push_back
+    rc.hog->on_cpu = true;
+    rc.hog->since_arrival_ns = 9000000000;
+    running.chain[0].as<MutexHop>()->owner->on_cpu = true;
+    rc.hog_stack = {"mtx_spin+0x10/0x40 [mtx_drv]", "kthread+0xda/0x100"};
+    Verdict r = explain_verdict(running);
+    EXPECT_EQ(r.kind, VerdictKind::cpu_hog) << r.summary;
+    ASSERT_TRUE(r.culprit);
+    EXPECT_EQ(r.culprit->comm, "mtx_holder") << r.summary;
+    EXPECT_EQ(r.culprit->function, "mtx_spin");
+
+    // The cpu hop not verified: no culprit.
+    in.chain[1].verified = false;
+    EXPECT_FALSE(explain_verdict(in).culprit);
+}
+
 }  // namespace
 }  // namespace hungtask
