@@ -153,6 +153,7 @@ void hungtask_capture_hung(struct task_struct *victim)
 
 /**
  * hungtask_capture_stats() - per-pass costs, for the status output.
+ * @st: filled with a copy of the counters.
  *
  * Context: process context (not in IRQ: the lock is taken with interrupts
  * on); spins while a capture runs (bounded by the capture, IPI wait included).

@@ -167,6 +167,7 @@ void hungtask_host_exit(void)
 
 /**
  * hungtask_host_snap() - record the host context.
+ * @host: filled with the cached host context.
  *
  * Context: atomic allowed (copies the cache under a spinlock).
  */

@@ -361,6 +361,7 @@ static struct notifier_block hungtask_kmsg_panic_nb = {
 
 /**
  * hungtask_kmsg_stats() - the kmsg counters, for the status output.
+ * @st: filled with a copy of the counters.
  *
  * Context: any.
  */

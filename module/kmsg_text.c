@@ -32,7 +32,7 @@ const char *hungtask_kmsg_quote(char *dst, size_t len, const char *src)
 }
 
 /* Append to the current line; a line that does not fit is dropped whole. */
-static void hungtask_kmsg_vadd(struct hungtask_kmsg_buf *b, const char *fmt, va_list args)
+static __printf(2, 0) void hungtask_kmsg_vadd(struct hungtask_kmsg_buf *b, const char *fmt, va_list args)
 {
 	size_t room;
 	int n;

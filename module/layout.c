@@ -150,7 +150,7 @@ static const struct {
 };
 #undef L
 
-static void hungtask_layout_off(enum hungtask_layout_kind kind, const char *fmt, ...)
+static __printf(2, 3) void hungtask_layout_off(enum hungtask_layout_kind kind, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -440,6 +440,7 @@ int hungtask_ring_get_from(u64 seq, struct hungtask_incident *out)
 
 /**
  * hungtask_ring_ack() - the daemon stored incident @seq durably.
+ * @seq: the incident's sequence number, as sent to the daemon.
  *
  * Its slot may now be reused (acked slots are reused oldest first).
  *

@@ -164,6 +164,8 @@ static void hungtask_cgroup_of(struct task_struct *t, char *out, size_t len)
 
 /**
  * hungtask_victim_snap() - snapshot the hung task itself.
+ * @ctx: the capture in progress; its incident receives the snapshot.
+ * @victim: the hung task.
  *
  * Context: atomic, under rcu_read_lock().
  */

@@ -1,6 +1,6 @@
 #include "ingest/pipeline.hpp"
 
-#include <time.h>
+#include <ctime>
 
 #include "explain/explain.hpp"
 #include "ingest/kernel_summary.hpp"
