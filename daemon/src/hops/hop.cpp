@@ -54,8 +54,8 @@ Json to_json(const Hop& h) {
                           [&](const auto& k) {
                               j["reason"] = hopjson::opt(h.reason);
                               k.put_json(j);
-                              for (auto it = h.extra.begin(); h.extra.is_object() && it != h.extra.end();
-                                   ++it)
+                              for (auto it = h.extra.begin();
+                                   h.extra.is_object() && it != h.extra.end(); ++it)
                                   if (!j.contains(it.key()))
                                       j[it.key()] = it.value();
                           }},

@@ -394,8 +394,8 @@ Json to_json(const Incident& in) {
     if (in.host.out_of_tree_modules)
         oot = *in.host.out_of_tree_modules;
     Json confidence = in.verdict.confidence_name ? Json(*in.verdict.confidence_name)
-                      : in.verdict.confidence   ? Json(to_string(*in.verdict.confidence))
-                                                : Json(nullptr);
+                      : in.verdict.confidence    ? Json(to_string(*in.verdict.confidence))
+                                                 : Json(nullptr);
     Json j{
         {"schema_version", kSchemaVersion},
         {"id", in.id},
@@ -554,7 +554,8 @@ std::string trigger_display(const Incident& in) {
 }
 
 std::string verdict_kind_display(const Verdict& v) {
-    return verdict_kind_name(v) + (v.kind == VerdictKind::other ? " (unknown to this hungtaskd)" : "");
+    return verdict_kind_name(v) +
+           (v.kind == VerdictKind::other ? " (unknown to this hungtaskd)" : "");
 }
 
 std::vector<std::string> unknown_fields(const Incident& in) {

@@ -24,7 +24,15 @@ inline constexpr int kSchemaVersion = 1;
 // kept beside it (Incident::trigger_name, Verdict::kind_name) and written back unchanged.
 enum class Trigger { hung_task, cpu_hog, soft_lockup, panic, other };
 
-enum class VerdictKind { runqueue_starvation, lock_chain, deadlock, cpu_hog, io_wait, unknown, other };
+enum class VerdictKind {
+    runqueue_starvation,
+    lock_chain,
+    deadlock,
+    cpu_hog,
+    io_wait,
+    unknown,
+    other
+};
 
 // How strongly the captured facts support a verdict (explain.hpp says when each is given).
 enum class Confidence { high, medium, low };
@@ -71,7 +79,7 @@ struct Culprit {
     std::optional<std::string> comm;
     std::optional<std::string> function;
     std::optional<std::string> module;  // null for core kernel or user space code
-    Json extra = Json::object();          // unknown members, kept
+    Json extra = Json::object();        // unknown members, kept
 
     bool operator==(const Culprit&) const = default;
 };
@@ -86,9 +94,9 @@ struct Verdict {
     std::optional<Confidence> confidence;
     std::vector<std::string> evidence;
     std::vector<std::string> next_steps;
-    std::string kind_name;                         // the text of an `other` kind
-    std::optional<std::string> confidence_name;   // a confidence this version does not know
-    Json extra = Json::object();                  // unknown members, kept
+    std::string kind_name;                       // the text of an `other` kind
+    std::optional<std::string> confidence_name;  // a confidence this version does not know
+    Json extra = Json::object();                 // unknown members, kept
 
     bool operator==(const Verdict&) const = default;
 };

@@ -126,8 +126,8 @@ void TextReport::write_list(const std::vector<Incident>& incidents) {
         std::string boot = in.boot_id ? in.boot_id->substr(0, 8) : "-";
         out_ << pad(in.detected_at.value_or("-"), 21) << " " << pad(in.id, 16) << " "
              << pad(boot, 8) << " " << pad(victim_short(in), 24) << " "
-             << pad(verdict_kind_name(in.verdict), 19) << " "
-             << culprit_text(in.verdict.culprit) << "\n";
+             << pad(verdict_kind_name(in.verdict), 19) << " " << culprit_text(in.verdict.culprit)
+             << "\n";
     }
 }
 

@@ -100,8 +100,9 @@ TEST(Incident, DesignFieldsComeFirstInOrder) {
     for (auto it = j.begin(); it != j.end(); ++it)
         keys.push_back(it.key());
     std::vector<std::string> head(keys.begin(), keys.begin() + 10);
-    EXPECT_EQ(head, (std::vector<std::string>{"schema_version", "id", "boot_id", "seq", "detected_at", "trigger",
-                                              "victims", "chain", "verdict", "host"}));
+    EXPECT_EQ(head,
+              (std::vector<std::string>{"schema_version", "id", "boot_id", "seq", "detected_at",
+                                        "trigger", "victims", "chain", "verdict", "host"}));
     EXPECT_EQ(j["chain"][3]["runtime_s"], 1038.5);
     EXPECT_EQ(j["chain"][3]["verified"], false);
 }
