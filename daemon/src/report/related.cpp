@@ -57,7 +57,7 @@ void link_related(std::vector<Incident>& incidents) {
         keys.push_back(root_cause_keys(in));
     for (size_t i = 0; i < incidents.size(); i++) {
         std::vector<std::string> related;
-        for (size_t k = 0; k < incidents.size(); k++) {
+        for (size_t k = 0; k < incidents.size() && related.size() < kMaxRelated; k++) {
             if (k == i || !incidents[i].boot_id || incidents[i].boot_id != incidents[k].boot_id ||
                 incidents[k].id == incidents[i].id)
                 continue;

@@ -16,9 +16,13 @@ namespace hungtask {
 // task (records carry no task start time).  Empty when the chain ends in nothing named.
 std::vector<std::string> root_cause_keys(const Incident& in);
 
+// At most this many ids per incident: a storm of victims of one cause would otherwise
+// grow the report with the square of its size.
+inline constexpr size_t kMaxRelated = 16;
+
 // Sets each incident's `related` to the ids of the other incidents of the same known boot
-// sharing a root-cause key, in the order given.  Incidents without a boot id are never
-// linked: nothing says two of them are of one boot.
+// sharing a root-cause key, in the order given, at most kMaxRelated of them.  Incidents without a
+// boot id are never linked: nothing says two of them are of one boot.
 void link_related(std::vector<Incident>& incidents);
 
 }  // namespace hungtask

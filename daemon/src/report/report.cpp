@@ -146,8 +146,13 @@ void TextReport::write_incident(const Incident& in) {
     }
     out_ << "  Culprit:   "
          << (in.verdict.culprit ? culprit_text(in.verdict.culprit) : "none proven") << "\n";
-    for (const auto& other : in.related)  // report/related.hpp
-        out_ << "  Related:   same root cause as incident " << other << "\n";
+    if (!in.related.empty()) {  // report/related.hpp
+        std::string ids;
+        for (const auto& other : in.related)
+            ids += (ids.empty() ? "" : ", ") + other;
+        out_ << "  Related:   ";
+        wrap(out_, "same root cause as incident " + ids, hang.size(), hang);
+    }
     out_ << "  Detected:  " << in.detected_at.value_or("unknown time");
     if (in.first_seen_uptime_s)
         out_ << " (uptime " << format_uptime(*in.first_seen_uptime_s) << " s)";
