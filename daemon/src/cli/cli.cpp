@@ -16,6 +16,9 @@
 #include "ingest/pipeline.hpp"
 #include "model/coalesce.hpp"
 #include "model/iso_time.hpp"
+#include "report/html.hpp"
+#include "report/redact.hpp"
+#include "report/related.hpp"
 #include "report/report.hpp"
 #include "store/store.hpp"
 
@@ -92,6 +95,8 @@ const char* kScanUsage =
 
 const char* kReportUsage =
     "Usage: hungtaskd report [--json] [--state-dir DIR] [--since TIME] [ID | --last]\n"
+    "       hungtaskd report --html FILE [--state-dir DIR] [ID | --last]\n"
+    "       (each form also takes --redact)\n"
     "\n"
     "Without ID, lists stored incidents, newest first.  With ID (or --last, the newest),\n"
     "shows that incident in full: verdict, victim, stack, chain and host.\n"
@@ -102,15 +107,20 @@ const char* kReportUsage =
     "  --since TIME     only incidents detected at or after TIME (ISO 8601 UTC, e.g.\n"
     "                   2025-11-25 or 2025-11-25T06:51:00Z); incidents of unknown time\n"
     "                   are left out\n"
-    "  --last           the newest incident\n";
+    "  --last           the newest incident\n"
+    "  --html FILE      write one incident (ID, or the newest) as a self-contained HTML page:\n"
+    "                   the chain as a graph, with the evidence and next steps beside it\n"
+    "  --redact         replace kernel addresses, host names and paths under /home and\n"
+    "                   /root with stable placeholders (<addr-1>, <host-1>, <path-1>)\n";
 
 const char* kExplainUsage =
-    "Usage: hungtaskd explain FILE\n"
+    "Usage: hungtaskd explain [--redact] FILE\n"
     "\n"
     "Renders a JSON array of incidents, as 'hungtaskd report --json' prints it, as text.\n"
     "Needs no store and no access to the host it came from.  FILE '-' is standard input.\n"
     "Chains captured by hungtask.ko are explained again with this binary's rules; when\n"
-    "that changes the verdict, a note says what the record held.\n";
+    "that changes the verdict, a note says what the record held.\n"
+    "  --redact  replace kernel addresses, host names and home paths with placeholders\n";
 
 class ArgReader {
   public:
@@ -268,7 +278,12 @@ Result<CliCommand> parse_report(ArgReader r) {
     while (!r.done()) {
         TAKE("--state-dir", c.state_dir);
         TAKE("--since", since);
+        TAKE("--html", c.html);
         std::string a = r.next();
+        if (a == "--redact") {
+            c.redact = true;
+            continue;
+        }
         if (a == "--json") {
             c.json = true;
             continue;
@@ -285,6 +300,10 @@ Result<CliCommand> parse_report(ArgReader r) {
     }
     if (c.id && c.last)
         return Error{"give an incident id or --last, not both", "--last"};
+    if (c.html && c.json)
+        return Error{"give --json or --html, not both", "--html"};
+    if (c.html && c.html->empty())
+        return Error{"must not be empty", "--html"};
     if (since) {
         c.since = normalize_iso8601(*since);
         if (!c.since)
@@ -300,6 +319,10 @@ Result<CliCommand> parse_explain(ArgReader r) {
     c.kind = CliCommand::Kind::explain;
     while (!r.done()) {
         std::string a = r.next();
+        if (a == "--redact") {
+            c.redact = true;
+            continue;
+        }
         if (a.size() > 1 && a[0] == '-')
             return Error{"unknown option", a};
         c.files.push_back(a);
@@ -421,13 +444,41 @@ int cmd_report(const CliCommand& c, std::ostream& out, std::ostream& err) {
             out << "[]\n";
         return kExitNotFound;
     }
-    std::vector<Incident> incidents;
-    for (auto& in : store->incidents()) {
+    std::vector<Incident> incidents, all = store->incidents();
+    link_related(all);  // before filtering: a related incident may lie outside --since
+    for (auto& in : all) {
         if (c.since && (!in.detected_at || normalize_iso8601(*in.detected_at) < c.since))
             continue;
         incidents.push_back(std::move(in));
     }
     incidents = newest_first(std::move(incidents));
+    if (c.redact) {
+        Redactor redactor(local_hostnames());  // one for the whole output: stable names
+        for (auto& in : incidents)
+            in = redactor.incident(in);
+    }
+    if (c.html) {
+        const Incident* pick = incidents.empty() ? nullptr : &incidents.front();
+        for (const auto& in : incidents)
+            if (c.id && in.id == *c.id)
+                pick = &in;
+        if (!pick || (c.id && pick->id != *c.id)) {
+            err << "hungtaskd: " << (c.id ? "no such incident: " + *c.id : "no incidents stored")
+                << "\n";
+            return kExitNotFound;
+        }
+        std::ofstream f(*c.html, std::ios::binary | std::ios::trunc);
+        if (f)
+            write_html(f, *pick);
+        if (f)
+            f.flush();
+        if (!f) {
+            err << "hungtaskd: error: " << *c.html << ": cannot write\n";
+            return kExitError;
+        }
+        out << "wrote " << *c.html << " (incident " << pick->id << ")\n";
+        return kExitOk;
+    }
     std::unique_ptr<ReportWriter> w;
     if (c.json)
         w = std::make_unique<JsonReport>(out);
@@ -478,8 +529,13 @@ int cmd_explain(const CliCommand& c, std::istream& in, std::ostream& out, std::o
     }
     TextReport text(out);
     Pipeline pipeline(nullptr, IngestHost{});  // explain only: nothing is stored
+    std::optional<Redactor> redactor;
+    if (c.redact)
+        redactor.emplace(local_hostnames());
+    auto ordered = newest_first(*incidents);
+    link_related(ordered);
     bool first = true;
-    for (auto incident : newest_first(*incidents)) {
+    for (auto incident : ordered) {
         if (!first)
             out << "\n" << std::string(78, '-') << "\n\n";
         first = false;
@@ -491,6 +547,8 @@ int cmd_explain(const CliCommand& c, std::istream& in, std::ostream& out, std::o
         incident = pipeline.prepare(std::move(incident), Origin::export_record);
         if (incident.verdict.kind != stored.kind || incident.verdict.culprit != stored.culprit)
             was = std::string(to_string(stored.kind));
+        if (redactor)
+            incident = redactor->incident(incident);
         text.write_incident(incident);
         if (was)
             out << "\nNote: the verdict above comes from this hungtaskd's rules; the record's own "

@@ -33,6 +33,8 @@ struct CliCommand {
     std::optional<std::string> since;  // report, canonical ISO 8601
     std::optional<std::string> id;     // report ID
     bool last = false;                 // report --last
+    bool redact = false;               // report, explain --redact (report/redact.hpp)
+    std::optional<std::string> html;   // report --html FILE (report/html.hpp)
 };
 
 Result<CliCommand> parse_cli(const std::vector<std::string>& args);

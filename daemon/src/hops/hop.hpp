@@ -41,6 +41,9 @@ struct Hop {
     // For an UnknownHop, a copy of fields["reason"] when that is a non-empty string.
     std::optional<std::string> reason;
     HopBody body;
+    // Members of a known kind that this version does not know (a newer producer's), kept
+    // as they were and written back after the kind's own.
+    Json extra = Json::object();
 
     bool operator==(const Hop&) const = default;
 

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <initializer_list>
 
 namespace hungtask {
 
@@ -37,6 +38,27 @@ constexpr std::array<std::pair<Confidence, std::string_view>, 3> kConfidences{{
 template <typename T>
 Json opt(const std::optional<T>& v) {
     return v ? Json(*v) : Json(nullptr);
+}
+
+// The members of `obj` not in `known`: a newer producer's, kept to be written back.
+Json extras(const Json& obj, std::initializer_list<std::string_view> known) {
+    Json out = Json::object();
+    for (auto it = obj.begin(); obj.is_object() && it != obj.end(); ++it)
+        if (std::find(known.begin(), known.end(), std::string_view(it.key())) == known.end())
+            out[it.key()] = it.value();
+    return out;
+}
+
+// Appends the kept unknown members after the known ones (a known one is never replaced).
+void put_extra(Json& j, const Json& extra) {
+    for (auto it = extra.begin(); extra.is_object() && it != extra.end(); ++it)
+        if (!j.contains(it.key()))
+            j[it.key()] = it.value();
+}
+
+void list_extra(std::vector<std::string>& out, const std::string& path, const Json& extra) {
+    for (auto it = extra.begin(); extra.is_object() && it != extra.end(); ++it)
+        out.push_back(path.empty() ? it.key() : path + "." + it.key());
 }
 
 // Strict reader: remembers the first error (with its field path) and hands out
@@ -193,6 +215,8 @@ Victim read_victim(Reader& r, const Json& j, const std::string& path) {
     v.cgroup = r.opt_str(j, path, "cgroup", false);
     v.cpu = r.opt_int(j, path, "cpu", false);
     v.syscall_abi = r.opt_str(j, path, "syscall_abi", false);
+    v.extra = extras(j, {"pid", "comm", "state", "blocked_s", "syscall", "stack", "tgid", "ppid",
+                         "workqueue", "stack_unreliable", "path", "cgroup", "cpu", "syscall_abi"});
     return v;
 }
 
@@ -219,11 +243,11 @@ Verdict read_verdict(Reader& r, const Json& j, const std::string& path) {
     }
     std::string kind = r.str(j, path, "kind");
     if (!r.error) {
+        // A kind of a newer producer is kept as it was, never an error.
         auto k = verdict_kind_from_string(kind);
+        v.kind = k.value_or(VerdictKind::other);
         if (!k)
-            r.fail(path + ".kind", "unknown verdict kind \"" + kind + "\"");
-        else
-            v.kind = *k;
+            v.kind_name = kind;
     }
     const Json* c = r.member(j, path, "culprit", true);
     if (c && !c->is_null()) {
@@ -236,6 +260,7 @@ Verdict read_verdict(Reader& r, const Json& j, const std::string& path) {
             cu.comm = r.opt_str(*c, cp, "comm");
             cu.function = r.opt_str(*c, cp, "function");
             cu.module = r.opt_str(*c, cp, "module");
+            cu.extra = extras(*c, {"pid", "comm", "function", "module"});
             v.culprit = cu;
         }
     }
@@ -244,13 +269,16 @@ Verdict read_verdict(Reader& r, const Json& j, const std::string& path) {
     // type-checked when present.
     if (const Json* c = r.member(j, path, "confidence", false); c && !c->is_null()) {
         auto k = c->is_string() ? confidence_from_string(c->get<std::string>()) : std::nullopt;
-        if (!k)
-            r.fail(path + ".confidence", "expected \"high\", \"medium\", \"low\" or null");
-        else
+        if (k)
             v.confidence = *k;
+        else if (c->is_string())
+            v.confidence_name = c->get<std::string>();  // a newer producer's: kept
+        else
+            r.fail(path + ".confidence", "expected a string or null");
     }
     v.evidence = r.str_array(j, path, "evidence", false);
     v.next_steps = r.str_array(j, path, "next_steps", false);
+    v.extra = extras(j, {"kind", "culprit", "summary", "confidence", "evidence", "next_steps"});
     return v;
 }
 
@@ -272,6 +300,9 @@ Host read_host(Reader& r, const Json& j, const std::string& path) {
     if (m && !m->is_null()) {
         h.out_of_tree_modules = r.str_array(j, path, "out_of_tree_modules", true);
     }
+    h.extra = extras(j, {"kernel_release", "preemption", "watchdog", "softlockup_panic",
+                         "hung_task_timeout_secs", "hung_task_panic", "watchdog_thresh", "taint",
+                         "out_of_tree_modules"});
     return h;
 }
 
@@ -339,15 +370,12 @@ Json to_json(const Incident& in) {
             {"ppid", opt(v.ppid)},
             {"workqueue", opt(v.workqueue)},
             {"stack_unreliable", v.stack_unreliable},
+            {"path", opt(v.path)},
+            {"cgroup", opt(v.cgroup)},
+            {"cpu", opt(v.cpu)},
+            {"syscall_abi", opt(v.syscall_abi)},
         };
-        if (v.path)
-            jv["path"] = *v.path;
-        if (v.cgroup)
-            jv["cgroup"] = *v.cgroup;
-        if (v.cpu)
-            jv["cpu"] = *v.cpu;
-        if (v.syscall_abi)
-            jv["syscall_abi"] = *v.syscall_abi;
+        put_extra(jv, v.extra);
         victims.push_back(std::move(jv));
     }
     Json chain = Json::array();
@@ -360,24 +388,28 @@ Json to_json(const Incident& in) {
                    {"comm", opt(c.comm)},
                    {"function", opt(c.function)},
                    {"module", opt(c.module)}};
+        put_extra(culprit, c.extra);
     }
     Json oot = nullptr;
     if (in.host.out_of_tree_modules)
         oot = *in.host.out_of_tree_modules;
-    return Json{
+    Json confidence = in.verdict.confidence_name ? Json(*in.verdict.confidence_name)
+                      : in.verdict.confidence    ? Json(to_string(*in.verdict.confidence))
+                                                 : Json(nullptr);
+    Json j{
+        {"schema_version", kSchemaVersion},
         {"id", in.id},
         {"boot_id", opt(in.boot_id)},
         {"seq", in.seq},
         {"detected_at", opt(in.detected_at)},
-        {"trigger", to_string(in.trigger)},
+        {"trigger", trigger_name(in)},
         {"victims", std::move(victims)},
         {"chain", std::move(chain)},
         {"verdict",
-         {{"kind", to_string(in.verdict.kind)},
+         {{"kind", verdict_kind_name(in.verdict)},
           {"culprit", std::move(culprit)},
           {"summary", in.verdict.summary},
-          {"confidence",
-           in.verdict.confidence ? Json(to_string(*in.verdict.confidence)) : Json(nullptr)},
+          {"confidence", std::move(confidence)},
           {"evidence", in.verdict.evidence},
           {"next_steps", in.verdict.next_steps}}},
         {"host",
@@ -396,7 +428,12 @@ Json to_json(const Incident& in) {
         {"first_seen_uptime_s", opt(in.first_seen_uptime_s)},
         {"last_seen_uptime_s", opt(in.last_seen_uptime_s)},
         {"capture", in.capture},
+        {"related", in.related},
     };
+    put_extra(j["verdict"], in.verdict.extra);
+    put_extra(j["host"], in.host.extra);
+    put_extra(j, in.extra);
+    return j;
 }
 
 Json to_json(const std::vector<Incident>& incidents) {
@@ -433,13 +470,16 @@ Result<Incident> incident_from_json(const Json& j) {
     in.detected_at = r.opt_str(j, root, "detected_at");
     if (!r.error && in.detected_at && !normalize_iso8601(*in.detected_at))
         r.fail("detected_at", "not an ISO 8601 UTC time: \"" + *in.detected_at + "\"");
+    if (const Json* sv = r.member(j, root, "schema_version", false);
+        sv && !(sv->is_number_integer() && sv->get<int64_t>() >= 1))
+        r.fail("schema_version", "expected a positive integer");
     std::string trig = r.str(j, root, "trigger");
     if (!r.error) {
+        // A trigger of a newer producer is kept as it was, never an error.
         auto t = trigger_from_string(trig);
+        in.trigger = t.value_or(Trigger::other);
         if (!t)
-            r.fail("trigger", "unknown trigger \"" + trig + "\"");
-        else
-            in.trigger = *t;
+            in.trigger_name = trig;
     }
     if (const Json* vs = r.array(j, root, "victims")) {
         for (size_t i = 0; i < vs->size() && !r.error; i++)
@@ -466,6 +506,10 @@ Result<Incident> incident_from_json(const Json& j) {
         else
             in.capture = *c;
     }
+    in.related = r.str_array(j, root, "related", false);
+    in.extra = extras(j, {"schema_version", "id", "boot_id", "seq", "detected_at", "trigger",
+                          "victims", "chain", "verdict", "host", "source", "repeats", "panicked",
+                          "first_seen_uptime_s", "last_seen_uptime_s", "capture", "related"});
     if (r.error)
         return *r.error;
     return in;
@@ -495,6 +539,37 @@ Result<std::vector<Incident>> incidents_from_text(std::string_view text, const s
     if (!r)
         return r.error().within(where);
     return r;
+}
+
+std::string trigger_name(const Incident& in) {
+    return in.trigger == Trigger::other ? in.trigger_name : std::string(to_string(in.trigger));
+}
+
+std::string verdict_kind_name(const Verdict& v) {
+    return v.kind == VerdictKind::other ? v.kind_name : std::string(to_string(v.kind));
+}
+
+std::string trigger_display(const Incident& in) {
+    return trigger_name(in) + (in.trigger == Trigger::other ? " (unknown to this hungtaskd)" : "");
+}
+
+std::string verdict_kind_display(const Verdict& v) {
+    return verdict_kind_name(v) +
+           (v.kind == VerdictKind::other ? " (unknown to this hungtaskd)" : "");
+}
+
+std::vector<std::string> unknown_fields(const Incident& in) {
+    std::vector<std::string> out;
+    list_extra(out, "", in.extra);
+    for (size_t i = 0; i < in.victims.size(); i++)
+        list_extra(out, "victims[" + std::to_string(i) + "]", in.victims[i].extra);
+    for (size_t i = 0; i < in.chain.size(); i++)
+        list_extra(out, "chain[" + std::to_string(i) + "]", in.chain[i].extra);
+    list_extra(out, "verdict", in.verdict.extra);
+    if (in.verdict.culprit)
+        list_extra(out, "verdict.culprit", in.verdict.culprit->extra);
+    list_extra(out, "host", in.host.extra);
+    return out;
 }
 
 std::optional<std::string> blocked_in(const Victim& victim) {

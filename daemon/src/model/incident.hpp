@@ -16,9 +16,23 @@
 
 namespace hungtask {
 
-enum class Trigger { hung_task, cpu_hog, soft_lockup, panic };
+// The version of the JSON record format that to_json() writes and docs/incident.schema.json
+// documents.  Raised only when a field is removed or retyped; new fields do not raise it.
+inline constexpr int kSchemaVersion = 1;
 
-enum class VerdictKind { runqueue_starvation, lock_chain, deadlock, cpu_hog, io_wait, unknown };
+// `other`: a value a newer producer wrote that this version does not know; its text is
+// kept beside it (Incident::trigger_name, Verdict::kind_name) and written back unchanged.
+enum class Trigger { hung_task, cpu_hog, soft_lockup, panic, other };
+
+enum class VerdictKind {
+    runqueue_starvation,
+    lock_chain,
+    deadlock,
+    cpu_hog,
+    io_wait,
+    unknown,
+    other
+};
 
 // How strongly the captured facts support a verdict (explain.hpp says when each is given).
 enum class Confidence { high, medium, low };
@@ -54,6 +68,8 @@ struct Victim {
     // x86 ABI the syscall was named in: "x86_64", "ia32" or "x32" (a number is only ever
     // named from its own ABI's table).
     std::optional<std::string> syscall_abi;
+    // Members a newer producer wrote that this version does not know, kept as they were.
+    Json extra = Json::object();
 
     bool operator==(const Victim&) const = default;
 };
@@ -63,6 +79,7 @@ struct Culprit {
     std::optional<std::string> comm;
     std::optional<std::string> function;
     std::optional<std::string> module;  // null for core kernel or user space code
+    Json extra = Json::object();        // unknown members, kept
 
     bool operator==(const Culprit&) const = default;
 };
@@ -77,6 +94,9 @@ struct Verdict {
     std::optional<Confidence> confidence;
     std::vector<std::string> evidence;
     std::vector<std::string> next_steps;
+    std::string kind_name;                       // the text of an `other` kind
+    std::optional<std::string> confidence_name;  // a confidence this version does not know
+    Json extra = Json::object();                 // unknown members, kept
 
     bool operator==(const Verdict&) const = default;
 };
@@ -91,6 +111,7 @@ struct Host {
     std::optional<int64_t> watchdog_thresh;
     std::optional<std::string> taint;  // taint flag letters as printed ("" = not tainted)
     std::optional<std::vector<std::string>> out_of_tree_modules;
+    Json extra = Json::object();  // unknown members, kept
 
     bool operator==(const Host&) const = default;
 };
@@ -114,9 +135,24 @@ struct Incident {
     // hungtask.ko's own record of the capture (seq in the module ring, capture cost, kmsg
     // format version); null for incidents known only from the kernel's report.
     Json capture = nullptr;
+    std::string trigger_name;  // the text of an `other` trigger
+    // Ids of incidents of the same boot with the same root cause (report/related.hpp);
+    // computed when a report is made, kept when read.
+    std::vector<std::string> related;
+    Json extra = Json::object();  // top-level members this version does not know, kept
 
     bool operator==(const Incident&) const = default;
 };
+
+// The names as written to JSON: to_string() of a known value, the kept text of `other`.
+std::string trigger_name(const Incident& in);
+std::string verdict_kind_name(const Verdict& v);
+// For people: the name, and " (unknown to this hungtaskd)" after an `other` value.
+std::string trigger_display(const Incident& in);
+std::string verdict_kind_display(const Verdict& v);
+// The names of the unknown members kept anywhere in the record ("verdict.foo",
+// "chain[1].bar", ...), for the report to show them as such.
+std::vector<std::string> unknown_fields(const Incident& in);
 
 Json to_json(const Incident& incident);
 Json to_json(const std::vector<Incident>& incidents);

@@ -126,17 +126,19 @@ void TextReport::write_list(const std::vector<Incident>& incidents) {
         std::string boot = in.boot_id ? in.boot_id->substr(0, 8) : "-";
         out_ << pad(in.detected_at.value_or("-"), 21) << " " << pad(in.id, 16) << " "
              << pad(boot, 8) << " " << pad(victim_short(in), 24) << " "
-             << pad(std::string(to_string(in.verdict.kind)), 19) << " "
-             << culprit_text(in.verdict.culprit) << "\n";
+             << pad(verdict_kind_name(in.verdict), 19) << " " << culprit_text(in.verdict.culprit)
+             << "\n";
     }
 }
 
 void TextReport::write_incident(const Incident& in) {
     const std::string hang = "             ";  // under the values of "  Verdict:   "
-    out_ << "Incident " << in.id << " (" << to_string(in.trigger) << ")\n";
-    out_ << "  Verdict:   " << to_string(in.verdict.kind);
+    out_ << "Incident " << in.id << " (" << trigger_display(in) << ")\n";
+    out_ << "  Verdict:   " << verdict_kind_display(in.verdict);
     if (in.verdict.confidence)
         out_ << " (confidence " << to_string(*in.verdict.confidence) << ")";
+    else if (in.verdict.confidence_name)
+        out_ << " (confidence " << *in.verdict.confidence_name << ", unknown to this hungtaskd)";
     out_ << "\n";
     if (!in.verdict.summary.empty()) {
         out_ << "  Summary:   ";
@@ -144,6 +146,13 @@ void TextReport::write_incident(const Incident& in) {
     }
     out_ << "  Culprit:   "
          << (in.verdict.culprit ? culprit_text(in.verdict.culprit) : "none proven") << "\n";
+    if (!in.related.empty()) {  // report/related.hpp
+        std::string ids;
+        for (const auto& other : in.related)
+            ids += (ids.empty() ? "" : ", ") + other;
+        out_ << "  Related:   ";
+        wrap(out_, "same root cause as incident " + ids, hang.size(), hang);
+    }
     out_ << "  Detected:  " << in.detected_at.value_or("unknown time");
     if (in.first_seen_uptime_s)
         out_ << " (uptime " << format_uptime(*in.first_seen_uptime_s) << " s)";
@@ -156,6 +165,12 @@ void TextReport::write_incident(const Incident& in) {
     out_ << "\n";
     if (in.panicked)
         out_ << "  Panic:     the kernel panicked after this report (hung_task_panic)\n";
+    if (auto unknown = unknown_fields(in); !unknown.empty()) {
+        out_ << "  Unknown:   fields of a newer producer, kept:";
+        for (const auto& f : unknown)
+            out_ << " " << f;
+        out_ << "\n";
+    }
 
     for (size_t i = 0; i < in.victims.size(); i++) {
         const Victim& v = in.victims[i];
