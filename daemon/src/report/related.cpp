@@ -23,9 +23,12 @@ std::vector<std::string> root_cause_keys(const Incident& in) {
     std::vector<std::string> keys;
     if (in.verdict.culprit)
         add_task(keys, in.verdict.culprit->pid, in.verdict.culprit->comm);
-    if (!in.chain.empty()) {
+    // Only a verified last hop is evidence of a shared cause.
+    if (!in.chain.empty() && in.chain.back().verified) {
         const Hop& last = in.chain.back();
-        if (const auto* c = last.as<CpuHop>())
+        if (const auto* m = last.as<MutexHop>())
+            add_task(keys, m->owner);
+        else if (const auto* c = last.as<CpuHop>())
             add_task(keys, c->hog);
         else if (const auto* w = last.as<WorkerHop>())
             add_task(keys, w->task);

@@ -46,7 +46,8 @@ TEST(Related, SameCulpritTaskInOneBootIsLinked) {
 }
 
 // Same pid, other comm: another task (pid reuse), not linked.  Same hop target (one work
-// item flushed by two victims) is linked; so is a proven culprit without a chain.
+// item flushed by two victims) is linked only when both hops are verified; a proven
+// culprit without a chain is linked.
 TEST(Related, TargetsAndCulpritsLinkPidReuseDoesNot) {
     Incident culprit_only = with_chain("b1-4", "b1", {});
     culprit_only.verdict.culprit = Culprit{77, "lo_poll", "lo_poll", "lo_vendor"};
@@ -54,7 +55,7 @@ TEST(Related, TargetsAndCulpritsLinkPidReuseDoesNot) {
         with_chain("b1-1", "b1", {cpu_hog(77, "lo_poll")}),
         with_chain("b1-2", "b1", {cpu_hog(77, "bash")}),
         with_chain("b1-5", "b1", {hop("flush_work", true, {{"target", "ffff8880abcd0000"}})}),
-        with_chain("b1-6", "b1", {hop("flush_work", false, {{"target", "ffff8880abcd0000"}})}),
+        with_chain("b1-6", "b1", {hop("flush_work", true, {{"target", "ffff8880abcd0000"}})}),
         culprit_only,
         with_chain("n-1", std::nullopt, {cpu_hog(77, "lo_poll")}),
         with_chain("n-2", std::nullopt, {cpu_hog(77, "lo_poll")}),
@@ -67,6 +68,28 @@ TEST(Related, TargetsAndCulpritsLinkPidReuseDoesNot) {
     EXPECT_EQ(v[4].related, std::vector<std::string>{"b1-1"});
     EXPECT_TRUE(v[5].related.empty()) << "no boot id: nothing says they are of one boot";
     EXPECT_TRUE(v[6].related.empty());
+}
+
+// Two victims of one mutex owner are linked; an unverified last hop is no evidence of a
+// shared cause and links nothing.
+TEST(Related, MutexOwnerLinksUnverifiedHopsDoNot) {
+    auto owner = [](bool verified) {
+        return hop("mutex", verified,
+                   {{"lock_sym", "cfg_lock"}, {"owner", {{"pid", 50}, {"comm", "holder"}}}});
+    };
+    std::vector<Incident> v{
+        with_chain("b1-1", "b1", {owner(true)}),
+        with_chain("b1-2", "b1", {owner(true)}),
+        with_chain("b1-3", "b1", {owner(false)}),
+        with_chain("b1-4", "b1", {hop("flush_work", false, {{"target", "ffff1"}})}),
+        with_chain("b1-5", "b1", {hop("flush_work", false, {{"target", "ffff1"}})}),
+    };
+    link_related(v);
+    EXPECT_EQ(v[0].related, std::vector<std::string>{"b1-2"});
+    EXPECT_EQ(v[1].related, std::vector<std::string>{"b1-1"});
+    EXPECT_TRUE(v[2].related.empty());
+    EXPECT_TRUE(v[3].related.empty());
+    EXPECT_TRUE(v[4].related.empty());
 }
 
 // A kind this version does not know still links by its target or owner task.
