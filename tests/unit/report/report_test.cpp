@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <sstream>
 
 #include "explain/explain.hpp"
@@ -122,7 +124,7 @@ std::vector<Incident> golden_set() {
 
 TEST(Report, ListIsNewestFirst) {
     std::ostringstream out;
-    TextReport(out).write_list(golden_set());
+    TextReport(out).write_list(newest_first(golden_set()));
     test::expect_golden("golden/report-list.txt", out.str());
     // Independent of the golden file: the newest (seed-like) comes first.
     std::string text = out.str();
@@ -232,7 +234,7 @@ TEST(Report, KernelReportOnlyIncidentSaysWhatIsUnknown) {
 
 TEST(Report, JsonIsTheDesignArray) {
     std::ostringstream out;
-    JsonReport(out).write_list(golden_set());
+    JsonReport(out).write_list(newest_first(golden_set()));
     test::expect_golden("json/report.json", out.str());
     Json j = Json::parse(out.str());
     ASSERT_TRUE(j.is_array());
@@ -253,6 +255,50 @@ TEST(Report, NewestFirstPutsUnknownTimesLast) {
     auto sorted = newest_first(set);
     EXPECT_EQ(sorted.back().id, set[0].id);
     EXPECT_EQ(sorted.front().id, "6f1d7c3a-3");
+}
+
+// An incident imported from a log has no detection time: it is ordered by the time it
+// was stored, so the panic imported a minute ago is the newest, not the oldest.
+TEST(Report, NewestFirstOrdersByStoredAtWithoutDetectedAt) {
+    auto set = golden_set();
+    set[0].detected_at.reset();
+    std::map<std::string, std::string> stored_at{{set[0].id, "2025-11-26T08:00:00Z"}};
+    auto sorted = newest_first(set, stored_at);
+    EXPECT_EQ(sorted.front().id, set[0].id);
+    EXPECT_EQ(incident_time(sorted.front(), stored_at), 1764144000);
+
+    std::ostringstream out;
+    TextReport(out, TextOptions{80, true, false, stored_at}).write_list(sorted);
+    EXPECT_NE(out.str().find("2025-11-26 08:00:00 UTC*"), std::string::npos) << out.str();
+    EXPECT_NE(out.str().find("* no detection time"), std::string::npos) << out.str();
+}
+
+// "pid N" stays on one line at every width; nothing but an over-long word passes the width.
+TEST(Report, WrapNeverSplitsPidAndKeepsTheWidth) {
+    std::string text = "Root cause: lo_vendor's lo_poll. acme-sync (pid 181) is blocked in "
+                       "flush_work() waiting for acme_sync_work [acme_drv] on CPU 1; the "
+                       "kworker (pid 23, tgid 23) cannot run";
+    for (size_t width = 30; width <= 120; width++) {
+        std::ostringstream out;
+        wrap_words(out, text, 0, "  ", width);
+        std::istringstream lines(out.str());
+        for (std::string line; std::getline(lines, line);) {
+            EXPECT_LE(line.size(), width) << "width " << width << ": " << line;
+            EXPECT_FALSE(line.ends_with("pid") || line.ends_with("tgid") || line.ends_with("CPU"))
+                << "width " << width << ": " << line;
+        }
+    }
+}
+
+TEST(Report, EveryTaintLetterIsExplained) {
+    Incident in = seed_like_incident();
+    in.host.taint = "PFSRMBUDAWCIOELKXTN";
+    std::ostringstream out;
+    TextReport(out).write_incident(in);
+    for (const char* w : {"P: proprietary module loaded", "D: kernel died recently",
+                          "W: kernel issued a warning", "L: soft lockup occurred",
+                          "K: kernel live-patched", "E: unsigned module loaded"})
+        EXPECT_NE(out.str().find(w), std::string::npos) << w;
 }
 
 }  // namespace
