@@ -19,11 +19,11 @@
 #include <sstream>
 #include <utility>
 
+#include "cli/time_range.hpp"
 #include "decode/kernel_log.hpp"
 #include "ingest/pipeline.hpp"
 #include "model/coalesce.hpp"
 #include "model/iso_time.hpp"
-#include "cli/time_range.hpp"
 #include "report/report.hpp"
 #include "report/terminal.hpp"
 #include "store/store.hpp"
@@ -320,9 +320,11 @@ Result<CliCommand> parse_scan(ArgReader r) {
     if (boot_time) {
         c.boot_time = parse_time_spec(*boot_time, int64_t(::time(nullptr)), false);
         if (!c.boot_time)
-            return Error{"not a time (e.g. '2025-11-25 06:40:00', 2025-11-25T06:40:00Z, "
-                         "@1764052800): " + *boot_time,
-                         "--boot-time"};
+            return Error{
+                "not a time (e.g. '2025-11-25 06:40:00', 2025-11-25T06:40:00Z, "
+                "@1764052800): " +
+                    *boot_time,
+                "--boot-time"};
     }
     if (c.boot_id && !valid_boot_id(*c.boot_id))
         return Error{"not a boot id (hex digits and '-')", "--boot-id"};
@@ -362,9 +364,9 @@ Result<CliCommand> parse_report(ArgReader r) {
         TAKE("--since", since);
         TAKE("--until", until);
         bool listed = false;
-        for (auto [name, into] : {std::pair{"--verdict", &c.verdicts},
-                                  std::pair{"--module", &c.modules},
-                                  std::pair{"--trigger", &c.triggers}}) {
+        for (auto [name, into] :
+             {std::pair{"--verdict", &c.verdicts}, std::pair{"--module", &c.modules},
+              std::pair{"--trigger", &c.triggers}}) {
             auto v = r.value_of(name);
             if (!v)
                 return v.error();
@@ -419,9 +421,11 @@ Result<CliCommand> parse_report(ArgReader r) {
         return Error{"give an incident id or --last, not both", "--last"};
     for (const auto& v : c.verdicts) {
         if (!verdict_kind_from_string(v))
-            return Error{"unknown verdict (runqueue_starvation, lock_chain, deadlock, cpu_hog, "
-                         "io_wait, unknown): " + v,
-                         "--verdict"};
+            return Error{
+                "unknown verdict (runqueue_starvation, lock_chain, deadlock, cpu_hog, "
+                "io_wait, unknown): " +
+                    v,
+                "--verdict"};
     }
     for (const auto& t : c.triggers) {
         if (!trigger_from_string(t))
@@ -432,16 +436,20 @@ Result<CliCommand> parse_report(ArgReader r) {
     if (since) {
         c.since = parse_time_spec(*since, now, c.utc);
         if (!c.since)
-            return Error{"not a time (e.g. 2025-11-25T06:51:00Z, '2025-11-25 06:51', -2h, "
-                         "yesterday): " + *since,
-                         "--since"};
+            return Error{
+                "not a time (e.g. 2025-11-25T06:51:00Z, '2025-11-25 06:51', -2h, "
+                "yesterday): " +
+                    *since,
+                "--since"};
     }
     if (until) {
         c.until = parse_time_spec(*until, now, c.utc);
         if (!c.until)
-            return Error{"not a time (e.g. 2025-11-25T06:51:00Z, '2025-11-25 06:51', -2h, "
-                         "today): " + *until,
-                         "--until"};
+            return Error{
+                "not a time (e.g. 2025-11-25T06:51:00Z, '2025-11-25 06:51', -2h, "
+                "today): " +
+                    *until,
+                "--until"};
     }
     if (c.state_dir.empty())
         return Error{"must not be empty", "--state-dir"};
@@ -540,8 +548,8 @@ std::vector<std::string> expand_dir(const std::string& dir, std::ostream& err) {
         std::error_code ec;
         fs::directory_iterator it(d, ec), end;
         if (ec) {
-            err << "hungtaskd: warning: skipping " << d.string() << ": cannot list: "
-                << ec.message() << "\n";
+            err << "hungtaskd: warning: skipping " << d.string()
+                << ": cannot list: " << ec.message() << "\n";
             continue;
         }
         for (; !ec && it != end; it.increment(ec)) {
@@ -711,8 +719,8 @@ Result<std::string> resolve_boot(const std::string& spec, const std::vector<std:
         long count = long(boots.size());
         long idx = n <= 0 ? count - 1 + n : n - 1;
         if (idx < 0 || idx >= count)
-            return Error{"no such boot in the store (it holds " + std::to_string(count) +
-                             " boot" + (count == 1 ? "" : "s") + ")",
+            return Error{"no such boot in the store (it holds " + std::to_string(count) + " boot" +
+                             (count == 1 ? "" : "s") + ")",
                          "-b " + spec};
         return boots[size_t(idx)];
     }
@@ -807,10 +815,10 @@ int cmd_report(const CliCommand& c, std::ostream& out, std::ostream& err) {
     if (c.json)
         w = std::make_unique<JsonReport>(text);
     else
-        w = std::make_unique<TextReport>(
-            text, TextOptions{term.width, c.utc, term.color, stored_at});
-    bool filtered = c.since || c.until || c.boot || !c.verdicts.empty() ||
-                    !c.triggers.empty() || !c.modules.empty();
+        w = std::make_unique<TextReport>(text,
+                                         TextOptions{term.width, c.utc, term.color, stored_at});
+    bool filtered = c.since || c.until || c.boot || !c.verdicts.empty() || !c.triggers.empty() ||
+                    !c.modules.empty();
     if (c.id || c.last) {
         const Incident* pick = nullptr;
         if (c.last && !incidents.empty())

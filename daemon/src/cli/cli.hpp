@@ -36,12 +36,12 @@ struct CliCommand {
     std::optional<int64_t> until;      // report --until, Unix seconds
     std::optional<std::string> id;     // report ID
     bool last = false;                 // report --last
-    std::vector<std::string> verdicts; // report --verdict (any of)
-    std::vector<std::string> modules;  // report --module (culprit module, any of)
-    std::vector<std::string> triggers; // report --trigger (any of)
-    std::optional<std::string> boot;   // report -b: "0", "-1", "2" or a boot id (prefix)
-    bool utc = false;                  // report, explain: times in UTC (else local)
-    bool no_pager = false;             // report, explain
+    std::vector<std::string> verdicts;  // report --verdict (any of)
+    std::vector<std::string> modules;   // report --module (culprit module, any of)
+    std::vector<std::string> triggers;  // report --trigger (any of)
+    std::optional<std::string> boot;    // report -b: "0", "-1", "2" or a boot id (prefix)
+    bool utc = false;                   // report, explain: times in UTC (else local)
+    bool no_pager = false;              // report, explain
 };
 
 Result<CliCommand> parse_cli(const std::vector<std::string>& args);

@@ -220,7 +220,7 @@ int run_daemon(const RunOptions& opts, std::ostream& err) {
     if (!opts.kmsg_path)
         return run_netlink(opts, *store, err);
     const std::string& kmsg_path = *opts.kmsg_path;
-    if (struct stat st {}; ::stat(kmsg_path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (struct stat st{}; ::stat(kmsg_path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
         err << "hungtaskd: error: " << kmsg_path << ": is a directory, not a kernel log\n";
         return 2;
     }

@@ -2,9 +2,9 @@
 
 #include <cmath>
 
+#include "decode/log_text.hpp"
 #include "model/coalesce.hpp"
 #include "model/iso_time.hpp"
-#include "decode/log_text.hpp"
 
 namespace hungtask {
 
@@ -38,7 +38,8 @@ std::optional<double> rtc_clock_set(std::string_view msg) {
 
 }  // namespace
 
-KernelLogFeeder::KernelLogFeeder(LogContext ctx) : ctx_(std::move(ctx)), boot_wall_(ctx_.boot_time) {}
+KernelLogFeeder::KernelLogFeeder(LogContext ctx)
+    : ctx_(std::move(ctx)), boot_wall_(ctx_.boot_time) {}
 
 std::optional<std::string> KernelLogFeeder::wall_of(const LogLine& line) const {
     std::optional<double> w = line.wall;

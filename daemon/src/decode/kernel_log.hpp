@@ -104,7 +104,7 @@ class KernelLogFeeder {
     bool boot_has_lines_ = false;
     std::optional<double> last_ts_;
     std::optional<double> last_report_ts_;
-    std::optional<double> boot_wall_;     // Unix time at uptime 0 of this boot
+    std::optional<double> boot_wall_;          // Unix time at uptime 0 of this boot
     std::optional<std::string> pending_wall_;  // ISO time of the pending report's first line
     std::optional<std::string> wall_of(const LogLine& line) const;
     bool prev_was_kmsg_ = false;

@@ -68,26 +68,46 @@ std::string format_uptime(double s) {
 // tainted-kernels.rst), by the letter /proc/sys/kernel/tainted's string shows.
 const char* taint_meaning(char c) {
     switch (c) {
-        case 'P': return "proprietary module loaded";
-        case 'F': return "module force-loaded";
-        case 'S': return "kernel running on an out-of-spec system";
-        case 'R': return "module force-unloaded";
-        case 'M': return "machine check exception occurred";
-        case 'B': return "bad page referenced or unexpected page flags";
-        case 'U': return "taint requested by user space";
-        case 'D': return "kernel died recently (OOPS or BUG)";
-        case 'A': return "ACPI table overridden by user";
-        case 'W': return "kernel issued a warning";
-        case 'C': return "staging driver loaded";
-        case 'I': return "workaround for a platform firmware bug applied";
-        case 'O': return "out-of-tree module loaded";
-        case 'E': return "unsigned module loaded";
-        case 'L': return "soft lockup occurred";
-        case 'K': return "kernel live-patched";
-        case 'X': return "auxiliary taint (distribution-defined)";
-        case 'T': return "kernel built with the struct randomization plugin";
-        case 'N': return "in-kernel test run (kunit)";
-        default: return nullptr;
+        case 'P':
+            return "proprietary module loaded";
+        case 'F':
+            return "module force-loaded";
+        case 'S':
+            return "kernel running on an out-of-spec system";
+        case 'R':
+            return "module force-unloaded";
+        case 'M':
+            return "machine check exception occurred";
+        case 'B':
+            return "bad page referenced or unexpected page flags";
+        case 'U':
+            return "taint requested by user space";
+        case 'D':
+            return "kernel died recently (OOPS or BUG)";
+        case 'A':
+            return "ACPI table overridden by user";
+        case 'W':
+            return "kernel issued a warning";
+        case 'C':
+            return "staging driver loaded";
+        case 'I':
+            return "workaround for a platform firmware bug applied";
+        case 'O':
+            return "out-of-tree module loaded";
+        case 'E':
+            return "unsigned module loaded";
+        case 'L':
+            return "soft lockup occurred";
+        case 'K':
+            return "kernel live-patched";
+        case 'X':
+            return "auxiliary taint (distribution-defined)";
+        case 'T':
+            return "kernel built with the struct randomization plugin";
+        case 'N':
+            return "in-kernel test run (kunit)";
+        default:
+            return nullptr;
     }
 }
 
@@ -276,8 +296,8 @@ void TextReport::write_incident(const Incident& in) {
     const std::string hang = "             ";  // under the values of "  Verdict:   "
     out_ << "Incident " << in.id << " (" << to_string(in.trigger) << ")\n";
     out_ << "  Verdict:   "
-         << paint(std::string(to_string(in.verdict.kind)),
-                  in.verdict.culprit ? kRed : kYellow, opts_.color);
+         << paint(std::string(to_string(in.verdict.kind)), in.verdict.culprit ? kRed : kYellow,
+                  opts_.color);
     if (in.verdict.confidence)
         out_ << " (confidence " << to_string(*in.verdict.confidence) << ")";
     out_ << "\n";

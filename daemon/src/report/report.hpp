@@ -27,9 +27,9 @@ class ReportWriter {
 // implies, and last what to do next.  Sections a record lacks (older records have no
 // evidence or next steps) are left out.
 struct TextOptions {
-    size_t width = 80;  // wrap prose and chain lines here (the terminal's width, or 80)
-    bool utc = true;    // times in UTC, else in the local zone
-    bool color = false; // ANSI colours (only on a terminal, never with NO_COLOR)
+    size_t width = 80;   // wrap prose and chain lines here (the terminal's width, or 80)
+    bool utc = true;     // times in UTC, else in the local zone
+    bool color = false;  // ANSI colours (only on a terminal, never with NO_COLOR)
     // When an incident was stored (ISO 8601 UTC) by id: the list shows it, marked, for
     // incidents without a detection time.
     std::map<std::string, std::string> stored_at;
@@ -37,7 +37,8 @@ struct TextOptions {
 
 class TextReport : public ReportWriter {
   public:
-    explicit TextReport(std::ostream& out, TextOptions opts = {}) : out_(out), opts_(std::move(opts)) {}
+    explicit TextReport(std::ostream& out, TextOptions opts = {})
+        : out_(out), opts_(std::move(opts)) {}
     void write_list(const std::vector<Incident>& incidents) override;
     void write_incident(const Incident& incident) override;
 

@@ -50,7 +50,8 @@ bool show_in_pager(const std::string& text, const Terminal& term) {
     if (!p)
         return false;
     // The pager may quit early (q): writes then fail with EPIPE, which is not an error.
-    struct sigaction ign {}, old {};
+    struct sigaction ign {
+    }, old{};
     ign.sa_handler = SIG_IGN;
     ::sigaction(SIGPIPE, &ign, &old);
     std::fwrite(text.data(), 1, text.size(), p);

@@ -11,7 +11,7 @@ struct Terminal {
     bool tty = false;   // standard output is a terminal
     size_t width = 80;  // $COLUMNS, else the terminal's width, else 80
     size_t rows = 24;
-    bool color = false; // on a terminal, without NO_COLOR, TERM not "dumb"
+    bool color = false;  // on a terminal, without NO_COLOR, TERM not "dumb"
 };
 
 // Looks at file descriptor `fd` (standard output) and the environment.

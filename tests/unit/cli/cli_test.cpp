@@ -82,10 +82,19 @@ TEST(Cli, HelpForEveryCommandDocumentsExitCodes) {
     EXPECT_TRUE(
         has(cli({"run", "--help"}).out,
             "Usage: hungtaskd run [--state-dir DIR] [--boot-id ID] [--kmsg PATH [--oneshot]]"));
-    EXPECT_TRUE(
-        has(cli({"report", "--help"}).out,
-            "Usage: hungtaskd report [--json] [--state-dir DIR] [--since TIME] [ID | --last]"));
+    EXPECT_TRUE(has(cli({"run", "--help"}).out,
+                    "                     [--keep N] [--keep-bytes N] [--event-buffer BYTES]"))
+        << "run's usage line lists every option";
+    std::string report_help = cli({"report", "--help"}).out;
+    for (const char* opt : {"--since TIME", "--until TIME", "--verdict KIND", "--module NAME",
+                            "--trigger KIND", "-b [BOOT]", "--utc", "--no-pager", "[ID | --last]"})
+        EXPECT_TRUE(has(report_help, opt)) << opt;
     EXPECT_EQ(cli({"--version"}).out, "hungtaskd 0.1.0\n");
+    for (const char* cmd : {"run", "scan-log", "report", "explain"}) {
+        CliRun v = cli({cmd, "--version"});
+        EXPECT_EQ(v.code, 0) << cmd;
+        EXPECT_EQ(v.out, "hungtaskd 0.1.0\n") << cmd;
+    }
 }
 
 TEST(Cli, ScanLogPrintsJsonInLogOrder) {
