@@ -19,8 +19,10 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+# As root, the unprivileged caller is uid 65534 without capabilities (setpriv); as a
+# normal user it is the caller itself, and the files below are made unreadable (chmod 0).
 nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all)
-[ "$(id -u)" = 0 ] || nobody=()
+[ "$(id -u)" = 0 ] || nobody=(env)
 
 ok() { echo "ok - $1"; }
 bad() { echo "not ok - $1: $2"; }
@@ -103,6 +105,10 @@ chmod 0600 "$mixed/b.log"
 chmod 0755 "$mixed" "$mixed/sub"
 cp "$log" "$mixed/sub/c.log"
 chmod 0644 "$mixed/a.log" "$mixed/sub/c.log"
+if [ "$(id -u)" != 0 ]; then
+	chmod 0 "$unreadable" "$mixed/b.log"
+	trap 'chmod -R u+rwx "$tmp" 2>/dev/null; cleanup' EXIT
+fi
 
 # explain
 expect "explain DIR: rc 2, names the directory" 2 "$tmp/dir.*(directory|Is a directory)" -- "$bin" explain "$tmp/dir"
@@ -148,6 +154,7 @@ if [ ${#nobody[@]} -gt 0 ]; then
 		bad "scan-log DIR with one unreadable file (nobody): reported, the rest imported" \
 			"rc $rc, $n incidents, stderr: $(head -c 300 "$tmp/err" | tr '\n' '|')"
 	fi
+	[ "$(id -u)" = 0 ] && # a store of another owner needs root to set up
 	expect "scan-log --store into root's store as nobody: rc 2" 2 "$private.*Permission denied" -- "${nobody[@]}" "$bin" scan-log --store --state-dir "$private" "$log"
 fi
 
@@ -166,7 +173,9 @@ expect "report > /dev/full: rc 2" 2 "(standard output|stdout).*No space left" --
 expect "report --since garbage: rc 2 usage" 2 "--since" -- "$bin" report --since garbage --state-dir "$good"
 expect "report --bogus: rc 2 usage" 2 "--bogus" -- "$bin" report --bogus
 if [ ${#nobody[@]} -gt 0 ]; then
+	[ "$(id -u)" = 0 ] && # a store of another owner needs root to set up
 	expect "report as nobody on root's store: rc 2, permission" 2 "$private.*Permission denied" -- "${nobody[@]}" "$bin" report --state-dir "$private"
+	[ "$(id -u)" = 0 ] && # a store of another owner needs root to set up
 	expect "report --json as nobody on root's store: rc 2" 2 "$private.*Permission denied" -- "${nobody[@]}" "$bin" report --json --state-dir "$private"
 fi
 
@@ -175,6 +184,7 @@ expect "run --kmsg DIR --oneshot: rc 2" 2 "$tmp/dir.*(directory|Is a directory)"
 expect "run with a store of another format: rc 2" 2 "$other/FORMAT.*unsupported store format" -- "$bin" run --oneshot --kmsg "$log" --state-dir "$other"
 expect "run --kmsg garbage --oneshot: rc 0 (nothing to store is not an error)" 0 "" -- "$bin" run --oneshot --kmsg "$tmp/garbage" --state-dir "$tmp/runstore2"
 if [ ${#nobody[@]} -gt 0 ]; then
+	[ "$(id -u)" = 0 ] && # a store of another owner needs root to set up
 	expect "run as nobody, root's store: rc 2, permission" 2 "$private.*Permission denied" -- "${nobody[@]}" "$bin" run --oneshot --kmsg "$log" --state-dir "$private"
 fi
 

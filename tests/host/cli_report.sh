@@ -67,7 +67,13 @@ else
 	bad "report list: the imported panic first, marked panic, its stored time marked *" "$first"
 fi
 if grep "6f1d7c3a-1 " <<<"$list" | grep -qw "x2"; then ok "report list marks repeats (x2)"; else bad "report list marks repeats (x2)" "$(grep 6f1d7c3a-1 <<<"$list")"; fi
-if grep -q "^2025-11-26 07:30:00 UTC" <<<"$list"; then ok "report --utc/TZ: list times shown as '2025-11-26 07:30:00 UTC'"; else bad "report list times" "$list"; fi
+if grep -q "^2025-11-26T07:30:00+00:00 " <<<"$list"; then ok "report list: times in the local zone as one word (TZ=UTC: 2025-11-26T07:30:00+00:00)"; else bad "report list: times in the local zone as one word" "$list"; fi
+list=$(TZ=Europe/Berlin "$bin" report --state-dir "$store" 2>&1)
+if grep -q "^2025-11-26T08:30:00+01:00 " <<<"$list"; then ok "report list: TZ=Europe/Berlin shows 2025-11-26T08:30:00+01:00"; else bad "report list: TZ=Europe/Berlin" "$list"; fi
+list=$(TZ=Europe/Berlin "$bin" report --utc --state-dir "$store" 2>&1)
+if grep -q "^2025-11-26T07:30:00Z " <<<"$list"; then ok "report --utc: list times in UTC (2025-11-26T07:30:00Z)"; else bad "report --utc: list times in UTC" "$list"; fi
+out=$(TZ=Europe/Berlin "$bin" report --state-dir "$store" b0000000-2 2>&1)
+if grep -q "Detected:  2025-11-26 08:30:00 CET" <<<"$out"; then ok "report ID: Detected in the local zone (CET)"; else bad "report ID: Detected in the local zone (CET)" "$(grep Detected <<<"$out")"; fi
 
 # --since / --until.
 ids "--since with an offset (07:45+01:00 = 06:45Z)" "6f1d7c3a-3 b0000000-1 b0000000-2" --since 2025-11-25T07:45:00+01:00

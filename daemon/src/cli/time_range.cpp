@@ -4,6 +4,8 @@
 
 #include <cctype>
 #include <cstdio>
+#include <cstring>
+#include <string>
 #include <vector>
 
 namespace hungtask {
@@ -229,6 +231,21 @@ std::string display_time(int64_t t, bool utc) {
     else
         ::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %Z", &tm);
     return buf;
+}
+
+std::string display_time_word(int64_t t, bool utc) {
+    struct tm tm = broken_down(t, utc);
+    char buf[64];
+    if (utc) {
+        ::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        return buf;
+    }
+    ::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &tm);
+    // +0100 -> +01:00
+    size_t n = std::strlen(buf);
+    if (n < 5)
+        return buf;
+    return std::string(buf, n - 2) + ":" + std::string(buf + n - 2, 2);
 }
 
 }  // namespace hungtask

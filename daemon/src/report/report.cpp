@@ -242,14 +242,14 @@ std::string paint(const std::string& s, const char* code, bool color) {
 std::string list_time(const Incident& in, const TextOptions& o, bool& stored_only) {
     if (in.detected_at) {
         if (auto t = parse_record_time(*in.detected_at))
-            return display_time(*t, o.utc);
+            return display_time_word(*t, o.utc);
         return *in.detected_at;
     }
     auto it = o.stored_at.find(in.id);
     if (it != o.stored_at.end()) {
         if (auto t = parse_record_time(it->second)) {
             stored_only = true;
-            return display_time(*t, o.utc) + "*";
+            return display_time_word(*t, o.utc) + "*";
         }
     }
     return "-";

@@ -103,13 +103,17 @@ TEST(Daemon, OneshotStoresEveryIncidentWithLiveHostFacts) {
     std::ostringstream err;
     ASSERT_EQ(run_daemon(o, err), 0) << err.str();
     std::string log = err.str();
-    EXPECT_NE(log.find("<4>hungtaskd: stored incident 6f1d7c3a-1: unknown; hung_task: acme-sync (pid 123) "
-                       "blocked for more than 5 s in __flush_work (write)\n"),
-              std::string::npos)
+    EXPECT_NE(
+        log.find(
+            "<4>hungtaskd: stored incident 6f1d7c3a-1: unknown; hung_task: acme-sync (pid 123) "
+            "blocked for more than 5 s in __flush_work (write)\n"),
+        std::string::npos)
         << log;
-    EXPECT_NE(log.find("<4>hungtaskd: updated incident 6f1d7c3a-1: unknown; hung_task: acme-sync (pid 123) "
-                       "blocked for more than 10 s in __flush_work (write), reported 2 times\n"),
-              std::string::npos)
+    EXPECT_NE(
+        log.find(
+            "<4>hungtaskd: updated incident 6f1d7c3a-1: unknown; hung_task: acme-sync (pid 123) "
+            "blocked for more than 10 s in __flush_work (write), reported 2 times\n"),
+        std::string::npos)
         << log;
     EXPECT_NE(log.find("stored incident 6f1d7c3a-2: unknown; hung_task: systemd (pid 1)"),
               std::string::npos);

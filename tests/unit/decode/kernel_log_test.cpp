@@ -221,7 +221,7 @@ TEST(KernelLog, LogTimestampsBecomeDetectedAt) {
         const char* prefix;
         const char* want;
     } cases[] = {
-        {"2025-11-25T07:51:00+0100 guest kernel: ", "2025-11-25T06:51:00Z"},      // short-iso
+        {"2025-11-25T07:51:00+0100 guest kernel: ", "2025-11-25T06:51:00Z"},  // short-iso
         {"2025-11-25T06:51:00.123456+00:00 guest kernel: ", "2025-11-25T06:51:00Z"},
         {"2025-11-25T06:51:00,123456+00:00 ", "2025-11-25T06:51:00Z"},  // dmesg iso
     };
@@ -236,8 +236,9 @@ TEST(KernelLog, LogTimestampsBecomeDetectedAt) {
     ASSERT_EQ(booted.size(), 2u);
     EXPECT_EQ(booted[0].detected_at, "2025-11-25T06:40:09Z");  // 1764052800 + 9.12 s
     std::string rtc = console;
-    rtc.insert(rtc.find('\n') + 1, "[    1.500000] rtc_cmos 00:05: setting system clock to "
-                                   "2025-11-25T06:40:01 UTC (1764052801)\n");
+    rtc.insert(rtc.find('\n') + 1,
+               "[    1.500000] rtc_cmos 00:05: setting system clock to "
+               "2025-11-25T06:40:01 UTC (1764052801)\n");
     auto clocked = parse_kernel_log(rtc, LogContext{"log:r", std::nullopt});
     ASSERT_EQ(clocked.size(), 2u);
     EXPECT_EQ(clocked[0].detected_at, "2025-11-25T06:40:08Z");

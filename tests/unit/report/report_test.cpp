@@ -275,7 +275,7 @@ TEST(Report, NewestFirstOrdersByStoredAtWithoutDetectedAt) {
 
     std::ostringstream out;
     TextReport(out, TextOptions{80, true, false, stored_at}).write_list(sorted);
-    EXPECT_NE(out.str().find("2025-11-26 08:00:00 UTC*"), std::string::npos) << out.str();
+    EXPECT_NE(out.str().find("2025-11-26T08:00:00Z*"), std::string::npos) << out.str();
     EXPECT_NE(out.str().find("* no detection time"), std::string::npos) << out.str();
 }
 
