@@ -195,3 +195,11 @@ for cmd in run scan-log report explain; do
 done
 expect "no command: rc 2" 2 "" -- "$bin"
 expect "unknown command: rc 2" 2 "" -- "$bin" frobnicate
+
+# A character device is read up to what it holds now, never followed.
+if [ -r /dev/kmsg ]; then
+	timeout 20 "$bin" scan-log /dev/kmsg >/dev/null 2>"$tmp/err" </dev/null
+	rc=$?
+	if [ $rc = 0 ] || [ $rc = 1 ]; then ok "scan-log /dev/kmsg ends (rc $rc)"; else bad "scan-log /dev/kmsg ends" "rc $rc: $(head -c 200 "$tmp/err")"; fi
+fi
+expect "scan-log /dev/null: rc 1" 1 "no incidents" -- "$bin" scan-log /dev/null

@@ -510,12 +510,20 @@ Result<std::string> read_input(const std::string& path, std::istream& in) {
         ::close(fd);
         return Error{"is a directory (give a file, or scan-log DIR)", path};
     }
+    // A character device (/dev/kmsg) is read up to what it holds now, not followed.
+    const bool chr = S_ISCHR(st.st_mode);
+    if (chr)
+        (void)::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
     std::string data;
     char buf[65536];
     for (;;) {
         ssize_t n = ::read(fd, buf, sizeof buf);
         if (n < 0 && errno == EINTR)
             continue;
+        if (n < 0 && chr && errno == EPIPE)
+            continue;  // /dev/kmsg: records overwritten while reading; go on
+        if (n < 0 && chr && errno == EAGAIN)
+            break;
         if (n < 0) {
             int e = errno;
             ::close(fd);
