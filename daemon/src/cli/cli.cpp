@@ -1,9 +1,15 @@
 #include "cli/cli.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -11,7 +17,9 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <utility>
 
+#include "cli/time_range.hpp"
 #include "decode/kernel_log.hpp"
 #include "ingest/pipeline.hpp"
 #include "model/coalesce.hpp"
@@ -20,6 +28,7 @@
 #include "report/redact.hpp"
 #include "report/related.hpp"
 #include "report/report.hpp"
+#include "report/terminal.hpp"
 #include "store/store.hpp"
 
 namespace hungtask {
@@ -31,8 +40,11 @@ constexpr const char* kVersion = "0.1.0";
 const char* kExitCodes =
     "Exit status:\n"
     "  0  success\n"
-    "  1  nothing found, or no such incident\n"
-    "  2  usage error, or an I/O error (unreadable file, store not writable, ...)\n";
+    "  1  nothing found, or no such incident (and nothing else; the message goes to stderr)\n"
+    "  2  usage error, permission denied, unsupported format (a store of another format, a\n"
+    "     file that is not an export), or an I/O error (unreadable input, store not\n"
+    "     writable, standard output not writable); one line on stderr names the path and\n"
+    "     the reason\n";
 
 const char* kTopUsage =
     "Usage: hungtaskd COMMAND [OPTIONS]\n"
@@ -45,10 +57,15 @@ const char* kTopUsage =
     "  report     show stored incidents (after a reboot too)\n"
     "  explain    render an exported JSON report (report --json) as text, offline\n"
     "\n"
-    "Run 'hungtaskd COMMAND --help' for a command's options.  --version prints the version.\n";
+    "Quick start: explain a dmesg or console log from any host:\n"
+    "  hungtaskd scan-log FILE | hungtaskd explain -\n"
+    "\n"
+    "Run 'hungtaskd COMMAND --help' for a command's options.  --version (also after a\n"
+    "command) prints the version.\n";
 
 const char* kRunUsage =
     "Usage: hungtaskd run [--state-dir DIR] [--boot-id ID] [--kmsg PATH [--oneshot]]\n"
+    "                     [--keep N] [--keep-bytes N] [--event-buffer BYTES]\n"
     "\n"
     "The service.  By default it receives hungtask.ko's incidents over generic netlink\n"
     "(family \"hungtask\", group \"events\"; needs CAP_NET_ADMIN): on start and after any\n"
@@ -60,7 +77,9 @@ const char* kRunUsage =
     "With --kmsg it follows a kernel log instead (the kernel's own hung-task reports and\n"
     "the module's kmsg records), for hosts without the module.\n"
     "\n"
-    "Logs one line per stored incident to stderr (the journal under systemd).  Stops\n"
+    "Logs one line per stored incident to stderr (the journal under systemd) with its\n"
+    "verdict and culprit, prefixed <3> (err) when a culprit is named and <4> (warning)\n"
+    "for an unknown cause, so 'journalctl -p err' shows the explained ones.  Stops\n"
     "cleanly on SIGTERM or SIGINT.  Sends READY=1 to $NOTIFY_SOCKET when set (systemd\n"
     "Type=notify).\n"
     "\n"
@@ -80,7 +99,8 @@ const char* kRunUsage =
     "                   overruns; nothing is lost either way\n";
 
 const char* kScanUsage =
-    "Usage: hungtaskd scan-log [--store] [--state-dir DIR] [--boot-id ID] FILE|DIR...\n"
+    "Usage: hungtaskd scan-log [--store] [--state-dir DIR] [--boot-id ID] [--boot-time TIME]\n"
+    "                          FILE|DIR...\n"
     "\n"
     "Parses kernel log files (serial console, dmesg, a /dev/kmsg dump, pstore\n"
     "dmesg-ramoops, journalctl -k; FILE '-' is standard input) and prints the incidents\n"
@@ -91,32 +111,65 @@ const char* kScanUsage =
     "Options:\n"
     "  --store          add to the store instead of printing JSON\n"
     "  --state-dir DIR  incident store (default /var/lib/hungtaskd)\n"
-    "  --boot-id ID     the boot the log comes from (default: unknown, recorded as null)\n";
+    "  --boot-id ID     the boot the log comes from (default: unknown, recorded as null)\n"
+    "  --boot-time TIME when that boot started (local time, or with a zone, or @UNIX):\n"
+    "                   console lines' printk times then give the detection time.  A\n"
+    "                   log's own 'rtc_cmos ...: setting system clock to' line does too\n"
+    "\n"
+    "A file of a directory that cannot be read is reported on stderr and skipped; the\n"
+    "others are imported.  Files named on the command line must all be readable.\n"
+    "Timestamps of journalctl -k (-o short, short-precise, short-iso,\n"
+    "short-iso-precise), dmesg -T and dmesg --time-format iso lines become the\n"
+    "incident's detection time.\n";
 
 const char* kReportUsage =
-    "Usage: hungtaskd report [--json] [--state-dir DIR] [--since TIME] [ID | --last]\n"
-    "       hungtaskd report --html FILE [--state-dir DIR] [ID | --last]\n"
+    "Usage: hungtaskd report [--json] [--state-dir DIR] [--since TIME] [--until TIME]\n"
+    "                        [--verdict KIND] [--module NAME] [--trigger KIND] [-b [BOOT]]\n"
+    "                        [--utc] [--no-pager] [ID | --last]\n"
+    "       hungtaskd report --html FILE [--state-dir DIR] [filters] [ID | --last]\n"
     "       (each form also takes --redact)\n"
     "\n"
-    "Without ID, lists stored incidents, newest first.  With ID (or --last, the newest),\n"
-    "shows that incident in full: verdict, victim, stack, chain and host.\n"
+    "Without ID, lists stored incidents, newest first (by detection time; an incident\n"
+    "imported from a log without one counts from the time it was stored, marked '*').\n"
+    "The NOTE column marks panics and repeats (x3: reported three times).  With ID (or\n"
+    "--last, the newest shown by the list), shows that incident in full: verdict,\n"
+    "victim, stack, chain and host.\n"
     "\n"
     "Options:\n"
     "  --json           print the JSON array of incident records instead of text\n"
     "  --state-dir DIR  incident store (default /var/lib/hungtaskd)\n"
-    "  --since TIME     only incidents detected at or after TIME (ISO 8601 UTC, e.g.\n"
-    "                   2025-11-25 or 2025-11-25T06:51:00Z); incidents of unknown time\n"
-    "                   are left out\n"
-    "  --last           the newest incident\n"
+    "  --since TIME     only incidents at or after TIME, --until at or before it.  TIME\n"
+    "  --until TIME     as journalctl takes it: 2025-11-25, '2025-11-25 06:51:00',\n"
+    "                   2025-11-25T06:51:00+01:00, 06:51 (today), now, today, yesterday,\n"
+    "                   -2h, -1d12h, '30 min ago'.  Times without a zone are local (UTC\n"
+    "                   with --utc).  Incidents of unknown time are left out\n"
+    "  --verdict KIND   only this verdict (runqueue_starvation, cpu_hog, lock_chain,\n"
+    "                   deadlock, io_wait, unknown, ...); repeat or use commas for several\n"
+    "  --module NAME    only incidents whose culprit is in module NAME ('-' or 'kernel':\n"
+    "                   culprits in the core kernel or user space)\n"
+    "  --trigger KIND   only this trigger (hung_task, cpu_hog, soft_lockup, panic)\n"
+    "  -b, --boot [BOOT]\n"
+    "                   only one boot: 0 (default) the newest boot in the store, -1 the\n"
+    "                   one before, 1 the oldest, 2 the second oldest; or a boot id or a\n"
+    "                   prefix of one (8 hex digits or more)\n"
+    "  --utc            show times in UTC (default: the local time zone)\n"
+    "  --no-pager       never page (by default long output on a terminal goes through\n"
+    "                   $PAGER, else 'less -FRX')\n"
+    "  --last           the newest incident (after the filters)\n"
     "  --html FILE      write one incident (ID, or the newest) as a self-contained HTML page:\n"
     "                   the chain as a graph, with the evidence and next steps beside it\n"
     "  --redact         replace kernel addresses, host names and paths under /home and\n"
-    "                   /root with stable placeholders (<addr-1>, <host-1>, <path-1>)\n";
+    "                   /root with stable placeholders (<addr-1>, <host-1>, <path-1>)\n"
+    "\n"
+    "Text is wrapped at the terminal's width (80 columns when not a terminal) and coloured\n"
+    "only on a terminal, never when NO_COLOR is set.\n";
 
 const char* kExplainUsage =
-    "Usage: hungtaskd explain [--redact] FILE\n"
+    "Usage: hungtaskd explain [--utc] [--no-pager] [--redact] FILE\n"
     "\n"
-    "Renders a JSON array of incidents, as 'hungtaskd report --json' prints it, as text.\n"
+    "Renders a JSON array of incidents, as 'hungtaskd report --json' and 'hungtaskd\n"
+    "scan-log' print it, or one record file of a store (STATE_DIR/incidents/ID.json), as\n"
+    "text.\n"
     "Needs no store and no access to the host it came from.  FILE '-' is standard input.\n"
     "Chains captured by hungtask.ko are explained again with this binary's rules; when\n"
     "that changes the verdict, a note says what the record held.\n"
@@ -159,6 +212,14 @@ bool valid_boot_id(const std::string& id) {
             return false;
     }
     return true;
+}
+
+bool wants_version(const std::vector<std::string>& args) {
+    for (const auto& a : args) {
+        if (a == "--version")
+            return true;
+    }
+    return false;
 }
 
 bool wants_help(const std::vector<std::string>& args) {
@@ -244,10 +305,12 @@ Result<CliCommand> parse_scan(ArgReader r) {
     CliCommand c;
     c.kind = CliCommand::Kind::scan_log;
     bool only_files = false;
+    std::optional<std::string> boot_time;
     while (!r.done()) {
         if (!only_files) {
             TAKE("--state-dir", c.state_dir);
             TAKE("--boot-id", c.boot_id);
+            TAKE("--boot-time", boot_time);
         }
         std::string a = r.next();
         if (!only_files && a == "--store") {
@@ -264,6 +327,15 @@ Result<CliCommand> parse_scan(ArgReader r) {
     }
     if (c.files.empty())
         return Error{"no log file given (use '-' for standard input)", "scan-log"};
+    if (boot_time) {
+        c.boot_time = parse_time_spec(*boot_time, int64_t(::time(nullptr)), false);
+        if (!c.boot_time)
+            return Error{
+                "not a time (e.g. '2025-11-25 06:40:00', 2025-11-25T06:40:00Z, "
+                "@1764052800): " +
+                    *boot_time,
+                "--boot-time"};
+    }
     if (c.boot_id && !valid_boot_id(*c.boot_id))
         return Error{"not a boot id (hex digits and '-')", "--boot-id"};
     if (c.state_dir.empty())
@@ -271,14 +343,52 @@ Result<CliCommand> parse_scan(ArgReader r) {
     return c;
 }
 
+// "a,b" -> {"a", "b"}, appended to `into`.
+void split_list(const std::string& v, std::vector<std::string>& into) {
+    size_t i = 0;
+    while (i <= v.size()) {
+        size_t c = v.find(',', i);
+        if (c == std::string::npos)
+            c = v.size();
+        if (c > i)
+            into.push_back(v.substr(i, c - i));
+        i = c + 1;
+    }
+}
+
+bool is_boot_arg(const std::string& a) {
+    if (a.empty())
+        return false;
+    size_t i = (a[0] == '-' || a[0] == '+') ? 1 : 0;
+    if (i < a.size() && a.find_first_not_of("0123456789", i) == std::string::npos)
+        return true;
+    return a.size() >= 8 && valid_boot_id(a);
+}
+
 Result<CliCommand> parse_report(ArgReader r) {
     CliCommand c;
     c.kind = CliCommand::Kind::report;
-    std::optional<std::string> since;
+    std::optional<std::string> since, until;
     while (!r.done()) {
         TAKE("--state-dir", c.state_dir);
         TAKE("--since", since);
         TAKE("--html", c.html);
+        TAKE("--until", until);
+        bool listed = false;
+        for (auto [name, into] :
+             {std::pair{"--verdict", &c.verdicts}, std::pair{"--module", &c.modules},
+              std::pair{"--trigger", &c.triggers}}) {
+            auto v = r.value_of(name);
+            if (!v)
+                return v.error();
+            if (*v) {
+                split_list(**v, *into);
+                listed = true;
+                break;
+            }
+        }
+        if (listed)
+            continue;
         std::string a = r.next();
         if (a == "--redact") {
             c.redact = true;
@@ -290,6 +400,30 @@ Result<CliCommand> parse_report(ArgReader r) {
         }
         if (a == "--last") {
             c.last = true;
+            continue;
+        }
+        if (a == "--utc") {
+            c.utc = true;
+            continue;
+        }
+        if (a == "--no-pager") {
+            c.no_pager = true;
+            continue;
+        }
+        if (a == "-b" || a == "--boot") {
+            c.boot = "0";
+            if (!r.done() && is_boot_arg(r.peek()))
+                c.boot = r.next();
+            continue;
+        }
+        if (a.starts_with("--boot=")) {
+            c.boot = a.substr(7);
+            if (!is_boot_arg(*c.boot))
+                return Error{"not a boot offset (0, -1, 2) or boot id: " + *c.boot, "--boot"};
+            continue;
+        }
+        if (a.starts_with("-b") && is_boot_arg(a.substr(2))) {
+            c.boot = a.substr(2);
             continue;
         }
         if (a.starts_with("-"))
@@ -304,10 +438,37 @@ Result<CliCommand> parse_report(ArgReader r) {
         return Error{"give --json or --html, not both", "--html"};
     if (c.html && c.html->empty())
         return Error{"must not be empty", "--html"};
+    for (const auto& v : c.verdicts) {
+        if (!verdict_kind_from_string(v))
+            return Error{
+                "unknown verdict (runqueue_starvation, lock_chain, deadlock, cpu_hog, "
+                "io_wait, unknown): " +
+                    v,
+                "--verdict"};
+    }
+    for (const auto& t : c.triggers) {
+        if (!trigger_from_string(t))
+            return Error{"unknown trigger (hung_task, cpu_hog, soft_lockup, panic): " + t,
+                         "--trigger"};
+    }
+    int64_t now = int64_t(::time(nullptr));
     if (since) {
-        c.since = normalize_iso8601(*since);
+        c.since = parse_time_spec(*since, now, c.utc);
         if (!c.since)
-            return Error{"not an ISO 8601 time (e.g. 2025-11-25T06:51:00Z): " + *since, "--since"};
+            return Error{
+                "not a time (e.g. 2025-11-25T06:51:00Z, '2025-11-25 06:51', -2h, "
+                "yesterday): " +
+                    *since,
+                "--since"};
+    }
+    if (until) {
+        c.until = parse_time_spec(*until, now, c.utc);
+        if (!c.until)
+            return Error{
+                "not a time (e.g. 2025-11-25T06:51:00Z, '2025-11-25 06:51', -2h, "
+                "today): " +
+                    *until,
+                "--until"};
     }
     if (c.state_dir.empty())
         return Error{"must not be empty", "--state-dir"};
@@ -323,6 +484,14 @@ Result<CliCommand> parse_explain(ArgReader r) {
             c.redact = true;
             continue;
         }
+        if (a == "--utc") {
+            c.utc = true;
+            continue;
+        }
+        if (a == "--no-pager") {
+            c.no_pager = true;
+            continue;
+        }
         if (a.size() > 1 && a[0] == '-')
             return Error{"unknown option", a};
         c.files.push_back(a);
@@ -334,7 +503,16 @@ Result<CliCommand> parse_explain(ArgReader r) {
 
 #undef TAKE
 
-// Reads FILE or, for "-", all of `in`.
+std::string errno_text(int e) {
+    return std::strerror(e);
+}
+
+// Kernel logs and exports are far smaller; this bounds what a wrong path (a /proc file
+// that never ends) can cost.
+constexpr size_t kMaxInput = size_t(1) << 30;
+
+// Reads FILE or, for "-", all of `in`.  A directory, a FIFO and a /proc file are read
+// the way they allow; every failure names the path and the reason.
 Result<std::string> read_input(const std::string& path, std::istream& in) {
     if (path == "-") {
         std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -342,62 +520,125 @@ Result<std::string> read_input(const std::string& path, std::istream& in) {
             return Error{"cannot read standard input", "-"};
         return data;
     }
-    std::ifstream f(path, std::ios::binary);
-    if (!f)
-        return Error{"cannot open (missing or unreadable)", path};
-    std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    if (f.bad())
-        return Error{"read error", path};
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return Error{"cannot open: " + errno_text(errno), path};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        int e = errno;
+        ::close(fd);
+        return Error{"cannot stat: " + errno_text(e), path};
+    }
+    if (S_ISDIR(st.st_mode)) {
+        ::close(fd);
+        return Error{"is a directory (give a file, or scan-log DIR)", path};
+    }
+    // A character device (/dev/kmsg) is read up to what it holds now, not followed.
+    const bool chr = S_ISCHR(st.st_mode);
+    if (chr)
+        (void)::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    std::string data;
+    char buf[65536];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && chr && errno == EPIPE)
+            continue;  // /dev/kmsg: records overwritten while reading; go on
+        if (n < 0 && chr && errno == EAGAIN)
+            break;
+        if (n < 0) {
+            int e = errno;
+            ::close(fd);
+            return Error{"read error: " + errno_text(e), path};
+        }
+        if (n == 0)
+            break;
+        if (data.size() + size_t(n) > kMaxInput) {
+            ::close(fd);
+            return Error{"larger than 1 GiB: not a kernel log or an export", path};
+        }
+        data.append(buf, size_t(n));
+    }
+    ::close(fd);
     return data;
 }
 
-// A directory stands for the regular files under it, recursively, in path order: pstore
-// (/sys/fs/pstore) and systemd-pstore's archive (/var/lib/systemd/pstore/ID/dmesg.txt).
-Result<std::vector<std::string>> expand_inputs(const std::vector<std::string>& args) {
+// A directory stands for the regular, non-empty files under it, recursively, in path
+// order: pstore (/sys/fs/pstore) and systemd-pstore's archive
+// (/var/lib/systemd/pstore/ID/dmesg.txt).  Symbolic links are not followed, so /proc
+// and /sys trees end.  A subdirectory that cannot be listed is reported to `err` and
+// skipped.
+std::vector<std::string> expand_dir(const std::string& dir, std::ostream& err) {
     namespace fs = std::filesystem;
-    std::vector<std::string> out;
-    for (const auto& a : args) {
+    std::vector<std::string> files;
+    std::vector<fs::path> todo{fs::path(dir)};
+    while (!todo.empty()) {
+        fs::path d = todo.back();
+        todo.pop_back();
         std::error_code ec;
-        if (a == "-" || !fs::is_directory(a, ec)) {
-            out.push_back(a);
+        fs::directory_iterator it(d, ec), end;
+        if (ec) {
+            err << "hungtaskd: warning: skipping " << d.string()
+                << ": cannot list: " << ec.message() << "\n";
             continue;
         }
-        std::vector<std::string> files;
-        for (auto it = fs::recursive_directory_iterator(a, ec); !ec && it != fs::end(it);
-             it.increment(ec)) {
-            if (it->is_regular_file(ec))
+        for (; !ec && it != end; it.increment(ec)) {
+            std::error_code sec;
+            auto st = it->symlink_status(sec);
+            if (sec)
+                continue;
+            if (fs::is_directory(st))
+                todo.push_back(it->path());
+            else if (fs::is_regular_file(st) && it->file_size(sec) > 0 && !sec)
                 files.push_back(it->path().string());
         }
         if (ec)
-            return Error{"cannot list the directory: " + ec.message(), a};
-        std::sort(files.begin(), files.end());
-        out.insert(out.end(), files.begin(), files.end());
+            err << "hungtaskd: warning: " << d.string() << ": listing stopped: " << ec.message()
+                << "\n";
     }
-    return out;
+    std::sort(files.begin(), files.end());
+    return files;
 }
 
 int cmd_scan(const CliCommand& c, std::istream& in, std::ostream& out, std::ostream& err) {
-    // Read everything first: a missing file must not leave a half-done --store.
+    // Read everything first: a missing file must not leave a half-done --store.  Files
+    // named on the command line must be readable; a bad file found in a directory is
+    // reported and skipped.
     std::vector<std::pair<std::string, std::string>> inputs;
-    auto files = expand_inputs(c.files);
-    if (!files) {
-        err << "hungtaskd: error: " << files.error().to_string() << "\n";
-        return kExitError;
-    }
-    for (const auto& f : *files) {
-        auto data = read_input(f, in);
+    for (const auto& a : c.files) {
+        struct stat st {};
+        if (a != "-" && ::stat(a.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+            for (const auto& f : expand_dir(a, err)) {
+                auto data = read_input(f, in);
+                if (!data) {
+                    err << "hungtaskd: warning: skipping " << data.error().to_string() << "\n";
+                    continue;
+                }
+                inputs.emplace_back(f, std::move(data).value());
+            }
+            continue;
+        }
+        auto data = read_input(a, in);
         if (!data) {
             err << "hungtaskd: error: " << data.error().to_string() << "\n";
             return kExitError;
         }
-        inputs.emplace_back(f, std::move(data).value());
+        inputs.emplace_back(a, std::move(data).value());
     }
     std::vector<Incident> found;
     for (const auto& [name, text] : inputs) {
-        LogContext ctx{"log:" + (name == "-" ? std::string("stdin") : name), c.boot_id};
+        LogContext ctx{"log:" + (name == "-" ? std::string("stdin") : name), c.boot_id,
+                       c.boot_time ? std::optional<double>(double(*c.boot_time)) : std::nullopt};
         auto incidents = parse_kernel_log(text, ctx);
         found.insert(found.end(), incidents.begin(), incidents.end());
     }
+    auto nothing = [&] {
+        err << "hungtaskd: no incidents found in";
+        for (const auto& f : c.files)
+            err << " " << (f == "-" ? std::string("standard input") : f);
+        err << "\n";
+    };
     // Each file numbered its incidents from 1; number them across all files.
     std::map<std::string, uint64_t> next;
     for (auto& incident : found) {
@@ -412,6 +653,8 @@ int cmd_scan(const CliCommand& c, std::istream& in, std::ostream& out, std::ostr
             incident = pipeline.prepare(std::move(incident), Origin::log_file);
         // In log order, which is also seq order.
         out << dump_json(to_json(found)) << "\n";
+        if (found.empty())
+            nothing();
         return found.empty() ? kExitNotFound : kExitOk;
     }
     auto store = Store::open(c.state_dir, err);
@@ -432,26 +675,172 @@ int cmd_scan(const CliCommand& c, std::istream& in, std::ostream& out, std::ostr
         out << what << " " << r->incident.id << ": " << r->incident.verdict.summary << "\n";
     }
     if (found.empty())
-        out << "no incidents found\n";
+        nothing();
     return found.empty() ? kExitNotFound : kExitOk;
 }
 
+// Where text goes: standard output is looked at only when `out` is std::cout.
+Terminal terminal_of(const std::ostream& out) {
+    if (&out == &std::cout)
+        return detect_terminal(STDOUT_FILENO);
+    return Terminal{};
+}
+
+// Writes `text` to `out`, or through the pager on a terminal.
+void emit(const std::string& text, std::ostream& out, const Terminal& term, bool no_pager) {
+    if (!no_pager && show_in_pager(text, term))
+        return;
+    out << text;
+}
+
+// Whether `dir` holds a store: nullopt when there is none (nothing found), an Error for
+// what makes it unreadable (permission, not a directory), true when FORMAT exists.
+Result<bool> store_present(const std::string& dir) {
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0) {
+        if (errno == ENOENT)
+            return false;
+        return Error{"cannot stat: " + errno_text(errno), dir};
+    }
+    if (!S_ISDIR(st.st_mode))
+        return Error{"not a directory", dir};
+    std::string fmt = dir + "/FORMAT";
+    if (::access(fmt.c_str(), F_OK) != 0) {
+        if (errno == ENOENT)
+            return false;
+        return Error{"cannot read: " + errno_text(errno), dir};
+    }
+    int fd = ::open(fmt.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return Error{"cannot read: " + errno_text(errno), fmt};
+    ::close(fd);
+    return true;
+}
+
+// Boots of `incidents` ordered oldest first (by their oldest incident), for -b N.
+std::vector<std::string> boot_order(const std::vector<Incident>& incidents,
+                                    const std::map<std::string, std::string>& stored_at) {
+    std::map<std::string, int64_t> first;
+    for (const auto& in : incidents) {
+        if (!in.boot_id)
+            continue;
+        int64_t t = incident_time(in, stored_at).value_or(INT64_MAX);
+        auto [it, fresh] = first.emplace(*in.boot_id, t);
+        if (!fresh)
+            it->second = std::min(it->second, t);
+    }
+    std::vector<std::pair<int64_t, std::string>> v;
+    for (const auto& [b, t] : first)
+        v.emplace_back(t, b);
+    std::sort(v.begin(), v.end());
+    std::vector<std::string> out;
+    for (auto& p : v)
+        out.push_back(p.second);
+    return out;
+}
+
+// The boot id -b means, or an Error.
+Result<std::string> resolve_boot(const std::string& spec, const std::vector<std::string>& boots) {
+    bool numeric = !spec.empty() &&
+                   spec.find_first_not_of("0123456789", (spec[0] == '-' || spec[0] == '+')) ==
+                       std::string::npos &&
+                   spec.size() < 10;
+    if (numeric) {
+        long n = std::strtol(spec.c_str(), nullptr, 10);
+        long count = long(boots.size());
+        long idx = n <= 0 ? count - 1 + n : n - 1;
+        if (idx < 0 || idx >= count)
+            return Error{"no such boot in the store (it holds " + std::to_string(count) + " boot" +
+                             (count == 1 ? "" : "s") + ")",
+                         "-b " + spec};
+        return boots[size_t(idx)];
+    }
+    std::string match;
+    for (const auto& b : boots) {
+        if (b.starts_with(spec)) {
+            if (!match.empty())
+                return Error{"ambiguous boot id prefix", "-b " + spec};
+            match = b;
+        }
+    }
+    if (match.empty())
+        return Error{"no incident of this boot in the store", "-b " + spec};
+    return match;
+}
+
+bool culprit_module_matches(const Incident& in, const std::vector<std::string>& modules) {
+    std::optional<std::string> mod;
+    if (in.verdict.culprit)
+        mod = in.verdict.culprit->module;
+    for (const auto& m : modules) {
+        if (mod ? *mod == m : (m == "-" || m == "kernel"))
+            return true;
+    }
+    return false;
+}
+
+bool listed(const std::vector<std::string>& names, std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
 int cmd_report(const CliCommand& c, std::ostream& out, std::ostream& err) {
-    auto store = Store::open_existing(c.state_dir, err);
-    if (!store) {
-        err << "hungtaskd: no incidents recorded: " << store.error().to_string() << "\n";
+    auto present = store_present(c.state_dir);
+    if (!present) {
+        err << "hungtaskd: error: " << present.error().to_string() << "\n";
+        return kExitError;
+    }
+    if (!*present) {
+        err << "hungtaskd: no incidents recorded: no incident store in " << c.state_dir << "\n";
         if (c.json && !c.id && !c.last)
             out << "[]\n";
         return kExitNotFound;
     }
-    std::vector<Incident> incidents, all = store->incidents();
-    link_related(all);  // before filtering: a related incident may lie outside --since
+    auto store = Store::open_existing(c.state_dir, err);
+    if (!store) {
+        err << "hungtaskd: error: " << store.error().to_string() << "\n";
+        return kExitError;
+    }
+    if (store->records().empty() && store->skipped() > 0) {
+        err << "hungtaskd: error: " << c.state_dir << ": every record is unreadable ("
+            << store->skipped() << " skipped, named above)\n";
+        return kExitError;
+    }
+    std::map<std::string, std::string> stored_at;
+    for (const auto& rec : store->records()) {
+        if (!rec.stored_at.empty())
+            stored_at[rec.incident.id] = rec.stored_at;
+    }
+    std::vector<Incident> all = store->incidents();
+    link_related(all);  // before filtering: a related incident may lie outside the filters
+    std::optional<std::string> boot;
+    if (c.boot) {
+        auto b = resolve_boot(*c.boot, boot_order(all, stored_at));
+        if (!b) {
+            err << "hungtaskd: " << b.error().to_string() << "\n";
+            if (c.json && !c.id && !c.last)
+                out << "[]\n";
+            return kExitNotFound;
+        }
+        boot = *b;
+    }
+    std::vector<Incident> incidents;
     for (auto& in : all) {
-        if (c.since && (!in.detected_at || normalize_iso8601(*in.detected_at) < c.since))
+        if (c.since || c.until) {
+            auto t = incident_time(in, stored_at);
+            if (!t || (c.since && *t < *c.since) || (c.until && *t > *c.until))
+                continue;
+        }
+        if (!c.verdicts.empty() && !listed(c.verdicts, to_string(in.verdict.kind)))
+            continue;
+        if (!c.triggers.empty() && !listed(c.triggers, to_string(in.trigger)))
+            continue;
+        if (!c.modules.empty() && !culprit_module_matches(in, c.modules))
+            continue;
+        if (boot && in.boot_id != boot)
             continue;
         incidents.push_back(std::move(in));
     }
-    incidents = newest_first(std::move(incidents));
+    incidents = newest_first(std::move(incidents), stored_at);
     if (c.redact) {
         Redactor redactor(local_hostnames());  // one for the whole output: stable names
         for (auto& in : incidents)
@@ -479,11 +868,16 @@ int cmd_report(const CliCommand& c, std::ostream& out, std::ostream& err) {
         out << "wrote " << *c.html << " (incident " << pick->id << ")\n";
         return kExitOk;
     }
+    Terminal term = terminal_of(out);
+    std::ostringstream text;
     std::unique_ptr<ReportWriter> w;
     if (c.json)
-        w = std::make_unique<JsonReport>(out);
+        w = std::make_unique<JsonReport>(text);
     else
-        w = std::make_unique<TextReport>(out);
+        w = std::make_unique<TextReport>(text,
+                                         TextOptions{term.width, c.utc, term.color, stored_at});
+    bool filtered = c.since || c.until || c.boot || !c.verdicts.empty() || !c.triggers.empty() ||
+                    !c.modules.empty();
     if (c.id || c.last) {
         const Incident* pick = nullptr;
         if (c.last && !incidents.empty())
@@ -493,41 +887,62 @@ int cmd_report(const CliCommand& c, std::ostream& out, std::ostream& err) {
                 pick = &in;
         }
         if (!pick) {
-            err << "hungtaskd: " << (c.id ? "no such incident: " + *c.id : "no incidents stored")
-                << "\n";
+            err << "hungtaskd: "
+                << (c.id ? "no such incident: " + *c.id : std::string("no incidents stored"))
+                << (filtered ? " (with these filters)" : "") << "\n";
             return kExitNotFound;
         }
         w->write_incident(*pick);
+        emit(text.str(), out, term, c.no_pager || c.json);
         return kExitOk;
     }
     if (incidents.empty()) {
         if (c.json)
             w->write_list(incidents);
-        else
-            out << "no incidents stored" << (c.since ? " since " + *c.since : "") << "\n";
+        out << text.str();
+        err << "hungtaskd: no incidents stored";
+        if (c.since)
+            err << " since " << display_time(*c.since, c.utc);
+        if (c.until)
+            err << " until " << display_time(*c.until, c.utc);
+        if (filtered && !c.since && !c.until)
+            err << " (with these filters)";
+        err << "\n";
         return kExitNotFound;
     }
     w->write_list(incidents);
+    emit(text.str(), out, term, c.no_pager || c.json);
     return kExitOk;
 }
 
-int cmd_explain(const CliCommand& c, std::istream& in, std::ostream& out, std::ostream& err) {
+int cmd_explain(const CliCommand& c, std::istream& in, std::ostream& final_out, std::ostream& err) {
     const std::string& path = c.files[0];
     auto data = read_input(path, in);
     if (!data) {
         err << "hungtaskd: error: " << data.error().to_string() << "\n";
         return kExitError;
     }
-    auto incidents = incidents_from_text(*data, path == "-" ? "stdin" : path);
+    // One record file of a store ({"format":1,"stored_at":...,"incident":{...}}) is an
+    // export of one incident.
+    std::string text_in = std::move(data).value();
+    {
+        Json j = Json::parse(text_in.begin(), text_in.end(), nullptr, false);
+        if (!j.is_discarded() && j.is_object() && j.contains("incident") && j.contains("format"))
+            text_in = "[" + j["incident"].dump() + "]";
+    }
+    auto incidents = incidents_from_text(text_in, path == "-" ? "stdin" : path);
     if (!incidents) {
         err << "hungtaskd: error: " << incidents.error().to_string() << "\n";
         return kExitError;
     }
     if (incidents->empty()) {
-        out << "no incidents in " << path << "\n";
+        err << "hungtaskd: no incidents in " << (path == "-" ? "standard input" : path) << "\n";
         return kExitNotFound;
     }
-    TextReport text(out);
+    Terminal term = terminal_of(final_out);
+    std::ostringstream page;
+    std::ostream& out = page;  // everything below goes to the page, shown at the end
+    TextReport text(out, TextOptions{term.width, c.utc, term.color, {}});
     Pipeline pipeline(nullptr, IngestHost{});  // explain only: nothing is stored
     std::optional<Redactor> redactor;
     if (c.redact)
@@ -555,6 +970,7 @@ int cmd_explain(const CliCommand& c, std::istream& in, std::ostream& out, std::o
                    "verdict was "
                 << *was << ".\n";
     }
+    emit(page.str(), final_out, term, c.no_pager);
     return kExitOk;
 }
 
@@ -594,6 +1010,11 @@ Result<CliCommand> parse_cli(const std::vector<std::string>& args) {
         c.help_topic = cmd;
         return c;
     }
+    if (wants_version(args)) {
+        CliCommand c;
+        c.kind = CliCommand::Kind::version;
+        return c;
+    }
     ArgReader r(args, 1);
     if (cmd == "run")
         return parse_run(r);
@@ -616,23 +1037,38 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
         return kExitError;
     }
     const CliCommand& c = *parsed;
+    int rc = kExitError;
     switch (c.kind) {
         case CliCommand::Kind::help:
             out << usage_text(c.help_topic);
-            return kExitOk;
+            rc = kExitOk;
+            break;
         case CliCommand::Kind::version:
             out << "hungtaskd " << kVersion << "\n";
-            return kExitOk;
+            rc = kExitOk;
+            break;
         case CliCommand::Kind::run:
             return run_daemon(c.run, err);
         case CliCommand::Kind::scan_log:
-            return cmd_scan(c, in, out, err);
+            rc = cmd_scan(c, in, out, err);
+            break;
         case CliCommand::Kind::report:
-            return cmd_report(c, out, err);
+            rc = cmd_report(c, out, err);
+            break;
         case CliCommand::Kind::explain:
-            return cmd_explain(c, in, out, err);
+            rc = cmd_explain(c, in, out, err);
+            break;
     }
-    return kExitError;
+    // An export cut short (a full disk, a closed pipe) must not look like success.
+    errno = 0;
+    out.flush();
+    if (!out) {
+        int e = errno;
+        err << "hungtaskd: error: standard output: write failed"
+            << (e ? std::string(": ") + std::strerror(e) : std::string()) << "\n";
+        return kExitError;
+    }
+    return rc;
 }
 
 }  // namespace hungtask

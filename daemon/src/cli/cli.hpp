@@ -2,6 +2,7 @@
 // so that tests drive it with argument vectors and string streams.
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -12,10 +13,10 @@
 
 namespace hungtask {
 
-// Exit codes, documented in --help.
+// Exit codes, documented in --help and the README.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitNotFound = 1;  // nothing found / no such incident
-inline constexpr int kExitError = 2;     // usage or I/O error
+inline constexpr int kExitNotFound = 1;  // nothing found / no such incident, nothing else
+inline constexpr int kExitError = 2;     // usage, permission, unsupported format, I/O error
 
 struct CliCommand {
     enum class Kind { help, version, run, scan_log, report, explain };
@@ -27,14 +28,22 @@ struct CliCommand {
     std::string state_dir = kDefaultStateDir;  // scan-log --store, report
     bool store = false;                        // scan-log
     std::optional<std::string> boot_id;        // scan-log
+    std::optional<int64_t> boot_time;          // scan-log --boot-time, Unix seconds
     std::vector<std::string> files;            // scan-log FILE..., explain FILE
 
     bool json = false;                 // report
-    std::optional<std::string> since;  // report, canonical ISO 8601
+    std::optional<int64_t> since;      // report --since, Unix seconds
+    std::optional<int64_t> until;      // report --until, Unix seconds
     std::optional<std::string> id;     // report ID
     bool last = false;                 // report --last
     bool redact = false;               // report, explain --redact (report/redact.hpp)
     std::optional<std::string> html;   // report --html FILE (report/html.hpp)
+    std::vector<std::string> verdicts;  // report --verdict (any of)
+    std::vector<std::string> modules;   // report --module (culprit module, any of)
+    std::vector<std::string> triggers;  // report --trigger (any of)
+    std::optional<std::string> boot;    // report -b: "0", "-1", "2" or a boot id (prefix)
+    bool utc = false;                   // report, explain: times in UTC (else local)
+    bool no_pager = false;              // report, explain
 };
 
 Result<CliCommand> parse_cli(const std::vector<std::string>& args);

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "ingest/pipeline.hpp"
 #include "model/coalesce.hpp"
 #include "model/frames.hpp"
+#include "report/report.hpp"
 #include "sources/host.hpp"
 #include "sources/kmsg_source.hpp"
 #include "sources/netlink_source.hpp"
@@ -81,7 +83,12 @@ Result<bool> sd_notify(const std::string& state) {
 }
 
 std::string incident_log_line(const Incident& in, const char* verb) {
-    std::string s = std::string("hungtaskd: ") + verb + " incident " + in.id + ": " +
+    // journald reads a "<N>" prefix as the line's syslog priority (SyslogLevelPrefix=, on
+    // by default): err (3) when a culprit is named, warning (4) when the cause is unknown.
+    const bool named = in.verdict.culprit.has_value() && in.verdict.kind != VerdictKind::unknown;
+    std::string s = std::string(named ? "<3>" : "<4>") + "hungtaskd: " + verb + " incident " +
+                    in.id + ": " + std::string(to_string(in.verdict.kind)) +
+                    (named ? ", culprit " + culprit_text(in.verdict.culprit) : "") + "; " +
                     std::string(to_string(in.trigger));
     if (!in.victims.empty()) {
         const Victim& v = in.victims[0];
@@ -213,6 +220,10 @@ int run_daemon(const RunOptions& opts, std::ostream& err) {
     if (!opts.kmsg_path)
         return run_netlink(opts, *store, err);
     const std::string& kmsg_path = *opts.kmsg_path;
+    if (struct stat st{}; ::stat(kmsg_path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        err << "hungtaskd: error: " << kmsg_path << ": is a directory, not a kernel log\n";
+        return 2;
+    }
     std::optional<std::string> boot_id = opts.boot_id;
     if (!boot_id) {
         boot_id = read_boot_id(opts.host_root);

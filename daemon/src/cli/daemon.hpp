@@ -34,8 +34,10 @@ int run_daemon(const RunOptions& opts, std::ostream& err);
 // $NOTIFY_SOCKET when it is set.  Returns false (with nothing sent) when it is unset.
 Result<bool> sd_notify(const std::string& state);
 
-// One log line for a stored incident, e.g. "hungtaskd: stored incident 1a2b3c4d-1:
-// hung_task: acme-sync (pid 123) blocked for more than 5 s in flush_work (fsync)".
+// One log line for a stored incident with its verdict and culprit and a syslog priority
+// prefix, e.g. "<3>hungtaskd: stored incident 1a2b3c4d-1: runqueue_starvation, culprit
+// lo_poll[96] in lo_poll_fn [lo_vendor]; hung_task: acme-sync (pid 123) blocked for more
+// than 5 s in flush_work (fsync)"; "<4>" and no culprit for an unknown cause.
 std::string incident_log_line(const Incident& incident, const char* verb);
 
 }  // namespace hungtask

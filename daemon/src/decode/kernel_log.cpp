@@ -1,7 +1,10 @@
 #include "decode/kernel_log.hpp"
 
-#include "model/coalesce.hpp"
+#include <cmath>
+
 #include "decode/log_text.hpp"
+#include "model/coalesce.hpp"
+#include "model/iso_time.hpp"
 
 namespace hungtask {
 
@@ -15,15 +18,44 @@ constexpr double kPanicPassWindowS = 2.0;
 // A timestamp this far behind the previous one means the log restarted: a new boot.
 constexpr double kBootRestartS = 10.0;
 
+// drivers/rtc/class.c (rtc_hctosys): "rtc_cmos 00:05: setting system clock to
+// 2026-11-25T07:03:45 UTC (1795590225)": the Unix time in parentheses.
+std::optional<double> rtc_clock_set(std::string_view msg) {
+    size_t k = msg.find(": setting system clock to ");
+    if (k == std::string_view::npos)
+        return std::nullopt;
+    size_t open = msg.find(" UTC (", k);
+    if (open == std::string_view::npos)
+        return std::nullopt;
+    size_t b = open + 6, e = msg.find(')', b);
+    if (e == std::string_view::npos)
+        return std::nullopt;
+    auto n = parse_int<int64_t>(msg.substr(b, e - b));
+    if (!n)
+        return std::nullopt;
+    return double(*n);
+}
+
 }  // namespace
 
-KernelLogFeeder::KernelLogFeeder(LogContext ctx) : ctx_(std::move(ctx)) {}
+KernelLogFeeder::KernelLogFeeder(LogContext ctx)
+    : ctx_(std::move(ctx)), boot_wall_(ctx_.boot_time) {}
+
+std::optional<std::string> KernelLogFeeder::wall_of(const LogLine& line) const {
+    std::optional<double> w = line.wall;
+    if (!w && line.ts && boot_wall_)
+        w = *boot_wall_ + *line.ts;
+    if (!w || !std::isfinite(*w) || *w < 0 || *w > 253402300799.0)
+        return std::nullopt;
+    return iso8601_utc(int64_t(*w));
+}
 
 void KernelLogFeeder::start_new_boot() {
     boot_ordinal_++;
     boot_ = BootFacts{};
     boot_has_lines_ = false;
     last_report_ts_.reset();
+    boot_wall_.reset();  // --boot-time names the first boot of the log only
 }
 
 std::vector<Incident> KernelLogFeeder::complete_report() {
@@ -32,6 +64,8 @@ std::vector<Incident> KernelLogFeeder::complete_report() {
         return changed;
     HungTaskReport r = std::move(*pending_);
     pending_.reset();
+    std::optional<std::string> wall = std::move(pending_wall_);
+    pending_wall_.reset();
     finish_report(r);
 
     Incident in;
@@ -40,6 +74,7 @@ std::vector<Incident> KernelLogFeeder::complete_report() {
     in.source = ctx_.source;
     in.first_seen_uptime_s = r.ts;
     in.last_seen_uptime_s = r.ts;
+    in.detected_at = wall;
     in.host = host_from_boot_facts(boot_);
     if (r.release)
         in.host.kernel_release = r.release;
@@ -104,6 +139,7 @@ std::vector<Incident> KernelLogFeeder::on_panic(const LogLine& line) {
         in.panicked = true;
         in.first_seen_uptime_s = line.ts;
         in.last_seen_uptime_s = line.ts;
+        in.detected_at = wall_of(line);
         in.host = host_from_boot_facts(boot_);
         in.seq = next_seq_++;
         in.id = boot_prefix(ctx_.boot_id) + "-" + std::to_string(in.seq);
@@ -155,6 +191,7 @@ std::vector<Incident> KernelLogFeeder::handle_idle_line(const LogLine& line) {
         pending_ = HungTaskReport{};
         pending_->victim = std::move(*victim);
         pending_->ts = line.ts;
+        pending_wall_ = wall_of(line);
         return changed;
     }
     std::string_view t = trim(msg);
@@ -184,6 +221,10 @@ std::vector<Incident> KernelLogFeeder::push_line(std::string_view raw) {
     boot_has_lines_ = true;
     if (line.ts)
         last_ts_ = line.ts;
+    if (line.ts && line.wall)
+        boot_wall_ = *line.wall - *line.ts;
+    else if (auto rtc = line.ts ? rtc_clock_set(line.msg) : std::nullopt)
+        boot_wall_ = *rtc - *line.ts;
 
     if (pending_) {
         // The module's records are printed from another CPU (v2): one may land inside

@@ -33,7 +33,10 @@
 // Accepted line forms: console/serial ("[   12.345678] msg"), dmesg with or without
 // timestamps, /dev/kmsg records ("6,1234,5678901,-;msg" plus " KEY=value" dictionary
 // lines, ignored), pstore dmesg-ramoops files ("Panic#1 Part1" header, "<3>[   12.3] msg"
-// lines) and journalctl -k ("Nov 25 06:51:00 host kernel: msg").  Stray '\r' and user
+// lines), journalctl -k ("Nov 25 06:51:00 host kernel: msg", also -o short-precise,
+// short-iso and short-iso-precise), dmesg -T and dmesg --time-format iso.  A report's
+// wall time (from its line, or its printk time plus the boot's wall time) becomes the
+// incident's detected_at.  Stray '\r' and user
 // space output interleaved on a serial console are tolerated.  Never throws on any input.
 #pragma once
 
@@ -56,6 +59,10 @@ namespace hungtask {
 struct LogContext {
     std::string source;                  // "kmsg", "log:PATH"
     std::optional<std::string> boot_id;  // applied to every incident (null when unknown)
+    // Unix time of boot (uptime 0), when known: console lines' printk times become wall
+    // times.  The log's own "rtc_cmos ...: setting system clock to ... (N)" line, and
+    // lines that carry both clocks, set it too.
+    std::optional<double> boot_time = std::nullopt;
 };
 
 // Incremental parser for a stream of lines (the /dev/kmsg follower, or a file).
@@ -97,6 +104,9 @@ class KernelLogFeeder {
     bool boot_has_lines_ = false;
     std::optional<double> last_ts_;
     std::optional<double> last_report_ts_;
+    std::optional<double> boot_wall_;          // Unix time at uptime 0 of this boot
+    std::optional<std::string> pending_wall_;  // ISO time of the pending report's first line
+    std::optional<std::string> wall_of(const LogLine& line) const;
     bool prev_was_kmsg_ = false;
     bool seen_kernel_prefix_ = false;
     uint64_t noise_lines_ = 0;

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "cli/time_range.hpp"
 #include "explain/explain.hpp"
 #include "model/frames.hpp"
 
@@ -36,6 +37,8 @@ std::string victim_short(const Incident& in) {
     return s;
 }
 
+}  // namespace
+
 std::string culprit_text(const std::optional<Culprit>& c) {
     if (!c)
         return "-";
@@ -53,10 +56,59 @@ std::string culprit_text(const std::optional<Culprit>& c) {
     return s.empty() ? "-" : s;
 }
 
+namespace {
+
 std::string format_uptime(double s) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.6f", s);
     return buf;
+}
+
+// The kernel's taint flags (kernel/panic.c taint_flags[], Documentation/admin-guide/
+// tainted-kernels.rst), by the letter /proc/sys/kernel/tainted's string shows.
+const char* taint_meaning(char c) {
+    switch (c) {
+        case 'P':
+            return "proprietary module loaded";
+        case 'F':
+            return "module force-loaded";
+        case 'S':
+            return "kernel running on an out-of-spec system";
+        case 'R':
+            return "module force-unloaded";
+        case 'M':
+            return "machine check exception occurred";
+        case 'B':
+            return "bad page referenced or unexpected page flags";
+        case 'U':
+            return "taint requested by user space";
+        case 'D':
+            return "kernel died recently (OOPS or BUG)";
+        case 'A':
+            return "ACPI table overridden by user";
+        case 'W':
+            return "kernel issued a warning";
+        case 'C':
+            return "staging driver loaded";
+        case 'I':
+            return "workaround for a platform firmware bug applied";
+        case 'O':
+            return "out-of-tree module loaded";
+        case 'E':
+            return "unsigned module loaded";
+        case 'L':
+            return "soft lockup occurred";
+        case 'K':
+            return "kernel live-patched";
+        case 'X':
+            return "auxiliary taint (distribution-defined)";
+        case 'T':
+            return "kernel built with the struct randomization plugin";
+        case 'N':
+            return "in-kernel test run (kunit)";
+        default:
+            return nullptr;
+    }
 }
 
 std::string taint_text(const std::optional<std::string>& taint) {
@@ -64,31 +116,58 @@ std::string taint_text(const std::optional<std::string>& taint) {
         return "unknown";
     if (taint->empty())
         return "not tainted";
-    std::string s = *taint;
-    if (taint->find('O') != std::string::npos)
-        s += " (O: out-of-tree module loaded)";
+    std::string s = *taint, why;
+    for (char c : *taint) {
+        if (const char* m = taint_meaning(c))
+            why += std::string(why.empty() ? "" : "; ") + c + ": " + m;
+    }
+    if (!why.empty())
+        s += " (" + why + ")";
     return s;
 }
 
-constexpr size_t kWidth = 100;
+// A word that must stay with the next one: "pid 181", "(pid 181)", "CPU 1".
+bool glues_to_next(std::string_view w) {
+    while (!w.empty() && (w.front() == '(' || w.front() == '['))
+        w.remove_prefix(1);
+    return w == "pid" || w == "tgid" || w == "ppid" || w == "CPU" || w == "cpu" || w == "seq";
+}
 
-// Writes `words` wrapped at kWidth columns: the first line continues one already
-// `first_col` wide, the others start with `indent`.  A word longer than a line (a stack
-// frame) is not cut.
-void wrap(std::ostream& out, const std::string& words, size_t first_col,
-          const std::string& indent) {
+// Writes one line that may be longer than `width`, wrapped, continuing under its own
+// indentation plus four columns.
+void wrap_line(std::ostream& out, const std::string& line, size_t width) {
+    if (line.size() <= width) {
+        out << line << "\n";
+        return;
+    }
+    size_t lead = line.find_first_not_of(' ');
+    if (lead == std::string::npos)
+        lead = 0;
+    std::string indent(std::min<size_t>(lead + 4, width / 2), ' ');
+    out << line.substr(0, lead);
+    wrap_words(out, line.substr(lead), lead, indent, width);
+}
+
+}  // namespace
+
+void wrap_words(std::ostream& out, const std::string& words, size_t first_col,
+                const std::string& indent, size_t width) {
     size_t col = first_col;
     bool line_empty = true;
     size_t i = 0;
     while (i < words.size()) {
         size_t end = words.find(' ', i);
+        while (end != std::string::npos &&
+               glues_to_next(std::string_view(words).substr(i, end - i)) &&
+               end + 1 < words.size() && words[end + 1] != ' ')
+            end = words.find(' ', end + 1);
         if (end == std::string::npos)
             end = words.size();
         std::string_view word(words.data() + i, end - i);
         i = end + 1;
         if (word.empty())
             continue;
-        if (!line_empty && col + 1 + word.size() > kWidth) {
+        if (!line_empty && col + 1 + word.size() > width) {
             out << "\n" << indent;
             col = indent.size();
             line_empty = true;
@@ -104,37 +183,121 @@ void wrap(std::ostream& out, const std::string& words, size_t first_col,
     out << "\n";
 }
 
+namespace {
+void wrap(std::ostream& out, const std::string& words, size_t first_col, const std::string& indent,
+          size_t width) {
+    wrap_words(out, words, first_col, indent, width);
+}
 }  // namespace
 
-std::vector<Incident> newest_first(std::vector<Incident> v) {
-    std::stable_sort(v.begin(), v.end(), [](const Incident& a, const Incident& b) {
-        if (a.detected_at.has_value() != b.detected_at.has_value())
-            return a.detected_at.has_value();
-        if (a.detected_at != b.detected_at)
-            return *a.detected_at > *b.detected_at;
+std::optional<int64_t> incident_time(const Incident& in,
+                                     const std::map<std::string, std::string>& stored_at) {
+    if (in.detected_at) {
+        if (auto t = parse_record_time(*in.detected_at))
+            return t;
+    }
+    auto it = stored_at.find(in.id);
+    if (it != stored_at.end())
+        return parse_record_time(it->second);
+    return std::nullopt;
+}
+
+std::vector<Incident> newest_first(std::vector<Incident> v,
+                                   const std::map<std::string, std::string>& stored_at) {
+    std::vector<std::pair<std::optional<int64_t>, Incident>> keyed;
+    keyed.reserve(v.size());
+    for (auto& in : v) {
+        auto t = incident_time(in, stored_at);
+        keyed.emplace_back(t, std::move(in));
+    }
+    std::stable_sort(keyed.begin(), keyed.end(), [](const auto& ka, const auto& kb) {
+        const Incident& a = ka.second;
+        const Incident& b = kb.second;
+        if (ka.first.has_value() != kb.first.has_value())
+            return ka.first.has_value();
+        if (ka.first != kb.first)
+            return *ka.first > *kb.first;
         if (a.boot_id != b.boot_id)
             return a.boot_id > b.boot_id;
         return a.seq > b.seq;
     });
+    v.clear();
+    for (auto& k : keyed)
+        v.push_back(std::move(k.second));
     return v;
 }
 
-void TextReport::write_list(const std::vector<Incident>& incidents) {
-    out_ << pad("DETECTED", 21) << " " << pad("ID", 16) << " " << pad("BOOT", 8) << " "
-         << pad("VICTIM", 24) << " " << pad("VERDICT", 19) << " CULPRIT\n";
-    for (const auto& in : newest_first(incidents)) {
-        std::string boot = in.boot_id ? in.boot_id->substr(0, 8) : "-";
-        out_ << pad(in.detected_at.value_or("-"), 21) << " " << pad(in.id, 16) << " "
-             << pad(boot, 8) << " " << pad(victim_short(in), 24) << " "
-             << pad(verdict_kind_name(in.verdict), 19) << " " << culprit_text(in.verdict.culprit)
-             << "\n";
+namespace {
+
+const char* kBold = "\033[1m";
+const char* kRed = "\033[1;31m";
+const char* kYellow = "\033[33m";
+const char* kReset = "\033[0m";
+
+std::string paint(const std::string& s, const char* code, bool color) {
+    return color ? code + s + kReset : s;
+}
+
+// The list's time column: the detection time, or the time stored marked with '*'.
+std::string list_time(const Incident& in, const TextOptions& o, bool& stored_only) {
+    if (in.detected_at) {
+        if (auto t = parse_record_time(*in.detected_at))
+            return display_time_word(*t, o.utc);
+        return *in.detected_at;
     }
+    auto it = o.stored_at.find(in.id);
+    if (it != o.stored_at.end()) {
+        if (auto t = parse_record_time(it->second)) {
+            stored_only = true;
+            return display_time_word(*t, o.utc) + "*";
+        }
+    }
+    return "-";
+}
+
+}  // namespace
+
+void TextReport::write_list(const std::vector<Incident>& incidents) {
+    bool any_stored_only = false;
+    std::vector<std::string> times;
+    size_t tw = 4;
+    for (const auto& in : incidents) {
+        times.push_back(list_time(in, opts_, any_stored_only));
+        tw = std::max(tw, times.back().size());
+    }
+    std::string head = pad("TIME", tw) + " " + pad("ID", 16) + " " + pad("BOOT", 8) + " " +
+                       pad("VICTIM", 24) + " " + pad("VERDICT", 19) + " " + pad("NOTE", 9) +
+                       " CULPRIT";
+    out_ << paint(head, kBold, opts_.color) << "\n";
+    for (size_t i = 0; i < incidents.size(); i++) {
+        const Incident& in = incidents[i];
+        std::string boot = in.boot_id ? in.boot_id->substr(0, 8) : "-";
+        std::string note;
+        if (in.panicked || in.trigger == Trigger::panic)
+            note = "panic";
+        if (in.repeats > 1)
+            note += (note.empty() ? "" : ",") + std::string("x") + std::to_string(in.repeats);
+        if (note.empty())
+            note = "-";
+        bool named = in.verdict.culprit.has_value();
+        std::string verdict = pad(verdict_kind_name(in.verdict), 19);
+        out_ << pad(times[i], tw) << " " << pad(in.id, 16) << " " << pad(boot, 8) << " "
+             << pad(victim_short(in), 24) << " "
+             << paint(verdict, named ? kRed : kYellow, opts_.color) << " "
+             << paint(pad(note, 9), kBold, opts_.color && note != "-") << " "
+             << culprit_text(in.verdict.culprit) << "\n";
+    }
+    if (any_stored_only)
+        out_ << "* no detection time in the record (imported from a log): the time it was "
+                "stored\n";
 }
 
 void TextReport::write_incident(const Incident& in) {
     const std::string hang = "             ";  // under the values of "  Verdict:   "
     out_ << "Incident " << in.id << " (" << trigger_display(in) << ")\n";
-    out_ << "  Verdict:   " << verdict_kind_display(in.verdict);
+    out_ << "  Verdict:   "
+         << paint(verdict_kind_display(in.verdict), in.verdict.culprit ? kRed : kYellow,
+                  opts_.color);
     if (in.verdict.confidence)
         out_ << " (confidence " << to_string(*in.verdict.confidence) << ")";
     else if (in.verdict.confidence_name)
@@ -142,7 +305,7 @@ void TextReport::write_incident(const Incident& in) {
     out_ << "\n";
     if (!in.verdict.summary.empty()) {
         out_ << "  Summary:   ";
-        wrap(out_, in.verdict.summary, hang.size(), hang);
+        wrap(out_, in.verdict.summary, hang.size(), hang, opts_.width);
     }
     out_ << "  Culprit:   "
          << (in.verdict.culprit ? culprit_text(in.verdict.culprit) : "none proven") << "\n";
@@ -153,7 +316,11 @@ void TextReport::write_incident(const Incident& in) {
         out_ << "  Related:   ";
         wrap(out_, "same root cause as incident " + ids, hang.size(), hang);
     }
-    out_ << "  Detected:  " << in.detected_at.value_or("unknown time");
+    out_ << "  Detected:  ";
+    if (auto t = in.detected_at ? parse_record_time(*in.detected_at) : std::nullopt)
+        out_ << display_time(*t, opts_.utc);
+    else
+        out_ << in.detected_at.value_or("unknown time");
     if (in.first_seen_uptime_s)
         out_ << " (uptime " << format_uptime(*in.first_seen_uptime_s) << " s)";
     out_ << "\n";
@@ -211,15 +378,20 @@ void TextReport::write_incident(const Incident& in) {
         out_ << "\nChain: none captured\n";
     } else {
         out_ << "\nChain (victim first):\n";
-        for (size_t i = 0; i < in.chain.size(); i++)
-            render_hop(out_, i + 1, in.chain[i]);
+        for (size_t i = 0; i < in.chain.size(); i++) {
+            std::ostringstream hop;
+            render_hop(hop, i + 1, in.chain[i]);
+            std::istringstream lines(hop.str());
+            for (std::string line; std::getline(lines, line);)
+                wrap_line(out_, line, opts_.width);
+        }
     }
 
     if (!in.verdict.evidence.empty()) {
         out_ << "\nEvidence:\n";
         for (const auto& line : in.verdict.evidence) {
             out_ << "  - ";
-            wrap(out_, line, 4, "    ");
+            wrap(out_, line, 4, "    ", opts_.width);
         }
     }
 
@@ -247,7 +419,7 @@ void TextReport::write_incident(const Incident& in) {
         out_ << "\nWhat the host context implies:\n";
         for (const auto& line : implications) {
             out_ << "  - ";
-            wrap(out_, line, 4, "    ");
+            wrap(out_, line, 4, "    ", opts_.width);
         }
     }
     if (!in.verdict.next_steps.empty()) {
@@ -255,13 +427,14 @@ void TextReport::write_incident(const Incident& in) {
         for (size_t i = 0; i < in.verdict.next_steps.size(); i++) {
             std::string num = "  " + std::to_string(i + 1) + ". ";
             out_ << num;
-            wrap(out_, in.verdict.next_steps[i], num.size(), std::string(num.size(), ' '));
+            wrap(out_, in.verdict.next_steps[i], num.size(), std::string(num.size(), ' '),
+                 opts_.width);
         }
     }
 }
 
 void JsonReport::write_list(const std::vector<Incident>& incidents) {
-    out_ << dump_json(to_json(newest_first(incidents))) << "\n";
+    out_ << dump_json(to_json(incidents)) << "\n";
 }
 
 void JsonReport::write_incident(const Incident& incident) {

@@ -170,6 +170,7 @@ Result<Store> Store::open_existing(const std::string& dir, std::ostream& log) {
 
 Status Store::load() {
     records_.clear();
+    skipped_ = 0;
     std::string idir = dir_ + "/" + kIncidentDir;
     DIR* d = ::opendir(idir.c_str());
     if (!d) {
@@ -192,6 +193,7 @@ Status Store::load() {
         if (!text) {
             *log_ << "hungtaskd: warning: skipping record " << path << ": " << text.error().what
                   << "\n";
+            skipped_++;
             continue;
         }
         Json j = Json::parse(text->begin(), text->end(), nullptr, false);
@@ -220,6 +222,7 @@ Status Store::load() {
         if (!reason.empty()) {
             *log_ << "hungtaskd: warning: skipping unreadable record " << path << ": " << reason
                   << "\n";
+            skipped_++;
             continue;
         }
         rec.path = path;

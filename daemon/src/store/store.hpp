@@ -57,6 +57,8 @@ class Store {
 
     // All readable records, in no particular order.  Unreadable ones were reported.
     const std::vector<StoredIncident>& records() const { return records_; }
+    // How many record files load() skipped as unreadable (each was named in the log).
+    size_t skipped() const { return skipped_; }
     std::vector<Incident> incidents() const;
     const Incident* find(const std::string& id) const;
 
@@ -78,6 +80,7 @@ class Store {
     StoreLimits limits_;
     std::function<int64_t()> now_;
     std::vector<StoredIncident> records_;
+    size_t skipped_ = 0;
 };
 
 // Writes `data` to `path` atomically (temp file in the same directory, fsync, rename,

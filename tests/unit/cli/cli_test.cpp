@@ -40,7 +40,10 @@ TEST(Cli, UsageErrorsExitTwoWithAHint) {
         {{"report", "--bogus"},
          "hungtaskd: error: --bogus: unknown option\nTry 'hungtaskd report --help'."},
         {{"report", "--state-dir"}, "--state-dir: option needs a value"},
-        {{"report", "--since", "last tuesday"}, "--since: not an ISO 8601 time"},
+        {{"report", "--since", "last tuesday"}, "--since: not a time"},
+        {{"report", "--until", "2025-13-01"}, "--until: not a time"},
+        {{"report", "--verdict", "bogus"}, "--verdict: unknown verdict"},
+        {{"report", "--trigger", "oops"}, "--trigger: unknown trigger"},
         {{"report", "a-1", "--last"}, "--last: give an incident id or --last, not both"},
         {{"report", "a-1", "b-2"}, "b-2: only one incident id may be given"},
         {{"scan-log"}, "scan-log: no log file given"},
@@ -79,10 +82,19 @@ TEST(Cli, HelpForEveryCommandDocumentsExitCodes) {
     EXPECT_TRUE(
         has(cli({"run", "--help"}).out,
             "Usage: hungtaskd run [--state-dir DIR] [--boot-id ID] [--kmsg PATH [--oneshot]]"));
-    EXPECT_TRUE(
-        has(cli({"report", "--help"}).out,
-            "Usage: hungtaskd report [--json] [--state-dir DIR] [--since TIME] [ID | --last]"));
+    EXPECT_TRUE(has(cli({"run", "--help"}).out,
+                    "                     [--keep N] [--keep-bytes N] [--event-buffer BYTES]"))
+        << "run's usage line lists every option";
+    std::string report_help = cli({"report", "--help"}).out;
+    for (const char* opt : {"--since TIME", "--until TIME", "--verdict KIND", "--module NAME",
+                            "--trigger KIND", "-b [BOOT]", "--utc", "--no-pager", "[ID | --last]"})
+        EXPECT_TRUE(has(report_help, opt)) << opt;
     EXPECT_EQ(cli({"--version"}).out, "hungtaskd 0.1.0\n");
+    for (const char* cmd : {"run", "scan-log", "report", "explain"}) {
+        CliRun v = cli({cmd, "--version"});
+        EXPECT_EQ(v.code, 0) << cmd;
+        EXPECT_EQ(v.out, "hungtaskd 0.1.0\n") << cmd;
+    }
 }
 
 TEST(Cli, ScanLogPrintsJsonInLogOrder) {
@@ -173,10 +185,13 @@ TEST(Cli, ScanLogStoreIsIdempotentAndReportReadsIt) {
     EXPECT_EQ(nosuch.code, 1);
     EXPECT_TRUE(has(nosuch.err, "no such incident: 6f1d7c3a-9"));
 
-    // scan-log has no wall-clock time: --since leaves those incidents out.
-    CliRun since = cli({"report", "--state-dir", dir, "--since", "2000-01-01"});
-    EXPECT_EQ(since.code, 1);
-    EXPECT_TRUE(has(since.out, "no incidents stored since 2000-01-01T00:00:00Z"));
+    // This log has no wall-clock time: the incidents count from when they were stored.
+    CliRun since = cli({"report", "--state-dir", dir, "--since", "2000-01-01", "--utc"});
+    EXPECT_EQ(since.code, 0) << since.err;
+    CliRun future = cli({"report", "--state-dir", dir, "--since", "+1d", "--utc"});
+    EXPECT_EQ(future.code, 1);
+    EXPECT_EQ(future.out, "");
+    EXPECT_TRUE(has(future.err, "no incidents stored since ")) << future.err;
 }
 
 TEST(Cli, ReportLastAndSinceOnAStoreWithTimes) {

@@ -103,15 +103,19 @@ TEST(Daemon, OneshotStoresEveryIncidentWithLiveHostFacts) {
     std::ostringstream err;
     ASSERT_EQ(run_daemon(o, err), 0) << err.str();
     std::string log = err.str();
-    EXPECT_NE(log.find("hungtaskd: stored incident 6f1d7c3a-1: hung_task: acme-sync (pid 123) "
-                       "blocked for more than 5 s in __flush_work (write)\n"),
-              std::string::npos)
+    EXPECT_NE(
+        log.find(
+            "<4>hungtaskd: stored incident 6f1d7c3a-1: unknown; hung_task: acme-sync (pid 123) "
+            "blocked for more than 5 s in __flush_work (write)\n"),
+        std::string::npos)
         << log;
-    EXPECT_NE(log.find("hungtaskd: updated incident 6f1d7c3a-1: hung_task: acme-sync (pid 123) "
-                       "blocked for more than 10 s in __flush_work (write), reported 2 times\n"),
-              std::string::npos)
+    EXPECT_NE(
+        log.find(
+            "<4>hungtaskd: updated incident 6f1d7c3a-1: unknown; hung_task: acme-sync (pid 123) "
+            "blocked for more than 10 s in __flush_work (write), reported 2 times\n"),
+        std::string::npos)
         << log;
-    EXPECT_NE(log.find("stored incident 6f1d7c3a-2: hung_task: systemd (pid 1)"),
+    EXPECT_NE(log.find("stored incident 6f1d7c3a-2: unknown; hung_task: systemd (pid 1)"),
               std::string::npos);
 
     std::ostringstream slog;
@@ -212,7 +216,33 @@ TEST(Daemon, LogLineForPanicTriggerWithoutVictims) {
     in.trigger = Trigger::panic;
     in.panicked = true;
     EXPECT_EQ(incident_log_line(in, "stored"),
-              "hungtaskd: stored incident noboot-4: panic, kernel panicked");
+              "<4>hungtaskd: stored incident noboot-4: unknown; panic, kernel panicked");
+}
+
+// journalctl -p err shows an incident with a named culprit; an unknown cause is a warning.
+TEST(Daemon, LogLineCarriesVerdictCulpritAndPriority) {
+    Incident in;
+    in.id = "6f1d7c3a-1";
+    in.trigger = Trigger::hung_task;
+    Victim v;
+    v.pid = 123;
+    v.comm = "acme-sync";
+    in.victims.push_back(v);
+    in.verdict.kind = VerdictKind::runqueue_starvation;
+    Culprit c;
+    c.comm = "lo_poll";
+    c.pid = 96;
+    c.function = "lo_poll_fn";
+    c.module = "lo_vendor";
+    in.verdict.culprit = c;
+    EXPECT_EQ(incident_log_line(in, "stored"),
+              "<3>hungtaskd: stored incident 6f1d7c3a-1: runqueue_starvation, culprit "
+              "lo_poll[96] in lo_poll_fn [lo_vendor]; hung_task: acme-sync (pid 123) blocked");
+    in.verdict.kind = VerdictKind::unknown;
+    in.verdict.culprit.reset();
+    EXPECT_EQ(incident_log_line(in, "updated"),
+              "<4>hungtaskd: updated incident 6f1d7c3a-1: unknown; hung_task: acme-sync (pid "
+              "123) blocked");
 }
 
 }  // namespace

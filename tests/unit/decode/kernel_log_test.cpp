@@ -209,6 +209,41 @@ TEST(KernelLog, JournalctlKernelLines) {
     EXPECT_EQ(incidents[0].victims[0].stack.size(), 10u);
 }
 
+// Wall clocks in the log become the incident's detection time (UTC).
+TEST(KernelLog, LogTimestampsBecomeDetectedAt) {
+    const std::string console = fixture("logs/hung-6.1-console.log");
+    auto with_prefix = [&](const std::string& prefix) {
+        std::string text =
+            std::regex_replace(console, std::regex(R"(\[ *[0-9]+\.[0-9]{6}\] )"), prefix);
+        return parse_kernel_log(text, LogContext{"log:t", std::nullopt});
+    };
+    struct Case {
+        const char* prefix;
+        const char* want;
+    } cases[] = {
+        {"2025-11-25T07:51:00+0100 guest kernel: ", "2025-11-25T06:51:00Z"},  // short-iso
+        {"2025-11-25T06:51:00.123456+00:00 guest kernel: ", "2025-11-25T06:51:00Z"},
+        {"2025-11-25T06:51:00,123456+00:00 ", "2025-11-25T06:51:00Z"},  // dmesg iso
+    };
+    for (const auto& c : cases) {
+        auto incidents = with_prefix(c.prefix);
+        ASSERT_EQ(incidents.size(), 2u) << c.prefix;
+        EXPECT_EQ(incidents[0].detected_at, c.want) << c.prefix;
+        EXPECT_EQ(incidents[0].victims[0].stack.size(), 10u) << c.prefix;
+    }
+    // Console printk times plus a known boot time (--boot-time, or the rtc line).
+    auto booted = parse_kernel_log(console, LogContext{"log:c", std::nullopt, 1764052800.0});
+    ASSERT_EQ(booted.size(), 2u);
+    EXPECT_EQ(booted[0].detected_at, "2025-11-25T06:40:09Z");  // 1764052800 + 9.12 s
+    std::string rtc = console;
+    rtc.insert(rtc.find('\n') + 1,
+               "[    1.500000] rtc_cmos 00:05: setting system clock to "
+               "2025-11-25T06:40:01 UTC (1764052801)\n");
+    auto clocked = parse_kernel_log(rtc, LogContext{"log:r", std::nullopt});
+    ASSERT_EQ(clocked.size(), 2u);
+    EXPECT_EQ(clocked[0].detected_at, "2025-11-25T06:40:08Z");
+}
+
 TEST(KernelLog, FeederCompletesAtEndOfTaskMarker) {
     KernelLogFeeder feeder(LogContext{"kmsg", "abcdef01-2345"});
     std::string text = fixture("logs/hung-6.12-kmsg.txt");

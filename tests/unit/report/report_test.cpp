@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <regex>
+
 #include <sstream>
 
 #include "explain/explain.hpp"
@@ -122,7 +125,7 @@ std::vector<Incident> golden_set() {
 
 TEST(Report, ListIsNewestFirst) {
     std::ostringstream out;
-    TextReport(out).write_list(golden_set());
+    TextReport(out).write_list(newest_first(golden_set()));
     test::expect_golden("golden/report-list.txt", out.str());
     // Independent of the golden file: the newest (seed-like) comes first.
     std::string text = out.str();
@@ -136,28 +139,32 @@ TEST(Report, IncidentWithChainInFull) {
     TextReport(out).write_incident(seed_like_incident());
     test::expect_golden("golden/report-incident-chain.txt", out.str());
     std::string text = out.str();
+    // Wrapped lines joined again (a line break plus its hanging indent is one space), for
+    // the checks of what is said.
+    std::string flat = std::regex_replace(text, std::regex("\n {4,}"), " ");
     // Headline first: the verdict with its confidence, then the summary starting with the blame.
-    EXPECT_TRUE(text.find("Incident 6f1d7c3a-3 (hung_task)\n"
+    EXPECT_TRUE(flat.find("Incident 6f1d7c3a-3 (hung_task)\n"
                           "  Verdict:   runqueue_starvation (confidence high)\n"
                           "  Summary:   Root cause: lo_vendor's lo_poll. systemd (pid 1) is "
                           "blocked in flush_work()") == 0)
         << text;
     EXPECT_NE(text.find("  Culprit:   lo_poll[1234] in lo_poll_thread [lo_vendor]\n"),
               std::string::npos);
-    EXPECT_NE(text.find("  3. cpu (verified): CPU 3 is held by lo_poll (pid 1234, CPU 3, state R, "
+    EXPECT_NE(flat.find("  3. cpu (verified): CPU 3 is held by lo_poll (pid 1234, CPU 3, state R, "
                         "kthread lo_poll_thread [lo_vendor])"),
-              std::string::npos);
-    EXPECT_NE(text.find("waits for work css_release_work_fn (pending) on workqueue events"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(flat.find("waits for work css_release_work_fn (pending) on workqueue events"),
               std::string::npos);
     EXPECT_NE(text.find("out-of-tree modules:    lo_vendor"), std::string::npos);
     // Then the chain, the evidence, the host and, last, what to do.
-    size_t chain = text.find("\nChain (victim first):\n");
-    size_t evidence = text.find(
+    size_t chain = flat.find("\nChain (victim first):\n");
+    size_t evidence = flat.find(
         "\nEvidence:\n  - systemd (pid 1) has been blocked for more than "
-        "122 s in __flush_work, called from cgroup_rmdir\n    (system call "
+        "122 s in __flush_work, called from cgroup_rmdir (system call "
         "rmdir).\n");
-    size_t host = text.find("\nHost:\n");
-    size_t next = text.find("\nWhat to do next:\n  1. Report to the maintainer of lo_vendor: ");
+    size_t host = flat.find("\nHost:\n");
+    size_t next = flat.find("\nWhat to do next:\n  1. Report to the maintainer of lo_vendor: ");
     ASSERT_NE(chain, std::string::npos);
     ASSERT_NE(evidence, std::string::npos) << text;
     ASSERT_NE(host, std::string::npos);
@@ -166,13 +173,14 @@ TEST(Report, IncidentWithChainInFull) {
     EXPECT_LT(evidence, host);
     EXPECT_LT(host, next);
     EXPECT_NE(text.find("  2. Enable the soft-lockup watchdog"), std::string::npos) << text;
-    // The prose (headline, evidence, advice) is wrapped for a terminal; stack frames and
-    // hop lines are not.
-    std::istringstream head(text.substr(0, text.find("\nVictim")));
-    std::istringstream tail(text.substr(evidence));
-    for (auto* part : {&head, &tail})
-        for (std::string line; std::getline(*part, line);)
-            EXPECT_LE(line.size(), 100u) << line;
+    // The prose (headline, evidence, advice) and the chain are wrapped at 80 columns when
+    // not on a terminal; only a word longer than a line (a stack frame) may pass it.
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.size() > 80) {
+            EXPECT_EQ(line.find(' ', line.find_first_not_of(' ')), std::string::npos) << line;
+        }
+    }
 }
 
 // Records stored before verdicts had confidence, evidence and next steps render without
@@ -232,7 +240,7 @@ TEST(Report, KernelReportOnlyIncidentSaysWhatIsUnknown) {
 
 TEST(Report, JsonIsTheDesignArray) {
     std::ostringstream out;
-    JsonReport(out).write_list(golden_set());
+    JsonReport(out).write_list(newest_first(golden_set()));
     test::expect_golden("json/report.json", out.str());
     Json j = Json::parse(out.str());
     ASSERT_TRUE(j.is_array());
@@ -253,6 +261,51 @@ TEST(Report, NewestFirstPutsUnknownTimesLast) {
     auto sorted = newest_first(set);
     EXPECT_EQ(sorted.back().id, set[0].id);
     EXPECT_EQ(sorted.front().id, "6f1d7c3a-3");
+}
+
+// An incident imported from a log has no detection time: it is ordered by the time it
+// was stored, so the panic imported a minute ago is the newest, not the oldest.
+TEST(Report, NewestFirstOrdersByStoredAtWithoutDetectedAt) {
+    auto set = golden_set();
+    set[0].detected_at.reset();
+    std::map<std::string, std::string> stored_at{{set[0].id, "2025-11-26T08:00:00Z"}};
+    auto sorted = newest_first(set, stored_at);
+    EXPECT_EQ(sorted.front().id, set[0].id);
+    EXPECT_EQ(incident_time(sorted.front(), stored_at), 1764144000);
+
+    std::ostringstream out;
+    TextReport(out, TextOptions{80, true, false, stored_at}).write_list(sorted);
+    EXPECT_NE(out.str().find("2025-11-26T08:00:00Z*"), std::string::npos) << out.str();
+    EXPECT_NE(out.str().find("* no detection time"), std::string::npos) << out.str();
+}
+
+// "pid N" stays on one line at every width; nothing but an over-long word passes the width.
+TEST(Report, WrapNeverSplitsPidAndKeepsTheWidth) {
+    std::string text =
+        "Root cause: lo_vendor's lo_poll. acme-sync (pid 181) is blocked in "
+        "flush_work() waiting for acme_sync_work [acme_drv] on CPU 1; the "
+        "kworker (pid 23, tgid 23) cannot run";
+    for (size_t width = 30; width <= 120; width++) {
+        std::ostringstream out;
+        wrap_words(out, text, 0, "  ", width);
+        std::istringstream lines(out.str());
+        for (std::string line; std::getline(lines, line);) {
+            EXPECT_LE(line.size(), width) << "width " << width << ": " << line;
+            EXPECT_FALSE(line.ends_with("pid") || line.ends_with("tgid") || line.ends_with("CPU"))
+                << "width " << width << ": " << line;
+        }
+    }
+}
+
+TEST(Report, EveryTaintLetterIsExplained) {
+    Incident in = seed_like_incident();
+    in.host.taint = "PFSRMBUDAWCIOELKXTN";
+    std::ostringstream out;
+    TextReport(out).write_incident(in);
+    for (const char* w :
+         {"P: proprietary module loaded", "D: kernel died recently", "W: kernel issued a warning",
+          "L: soft lockup occurred", "K: kernel live-patched", "E: unsigned module loaded"})
+        EXPECT_NE(out.str().find(w), std::string::npos) << w;
 }
 
 }  // namespace
