@@ -91,3 +91,36 @@ demo: deps
 
 clean:
 	rm -rf $(BUILD)
+
+# --- Packaging (issue #15): install / uninstall / deb.  See README "Packaging".
+#   make install [DESTDIR=DIR] [PREFIX=/usr]   daemon, unit, snippets, man pages, DKMS tree
+#   make uninstall [DESTDIR=DIR] [PREFIX=/usr] removes what install put there
+# The version has one source: the daemon's --version.
+VERSION := $(shell sed -n 's/.*kVersion = "\([^"]*\)".*/\1/p' daemon/src/cli/cli.cpp)
+PREFIX ?= /usr
+DESTDIR ?=
+DKMS_SRCDIR ?= /usr/src/hungtask-$(VERSION)
+PKG_DKMS_SRC := Kbuild $(wildcard module/*.c module/*.h) proto/hungtask.h
+PKG_FILES = \
+	$(DKMS_SRCDIR)/dkms.conf \
+	$(PREFIX)/lib/modules-load.d/hungtask.conf \
+	$(PREFIX)/lib/modprobe.d/hungtask.conf
+PKG_DIRS = $(DKMS_SRCDIR)
+
+.PHONY: install install-dkms uninstall
+
+install: install-dkms
+	install -D -m 0644 packaging/modules-load.d/hungtask.conf $(DESTDIR)$(PREFIX)/lib/modules-load.d/hungtask.conf
+	install -D -m 0644 packaging/modprobe.d/hungtask.conf $(DESTDIR)$(PREFIX)/lib/modprobe.d/hungtask.conf
+
+# The module's source tree, standalone: Kbuild finds proto/hungtask.h through
+# -I$(src)/proto, so the header is copied next to module/.
+install-dkms:
+	@[ -n "$(VERSION)" ] || { echo "cannot read the version from daemon/src/cli/cli.cpp"; exit 2; }
+	install -d $(DESTDIR)$(DKMS_SRCDIR)/module $(DESTDIR)$(DKMS_SRCDIR)/proto
+	for f in $(PKG_DKMS_SRC); do install -m 0644 $$f $(DESTDIR)$(DKMS_SRCDIR)/$$f || exit 1; done
+	sed 's/#MODULE_VERSION#/$(VERSION)/' packaging/dkms/dkms.conf >$(DESTDIR)$(DKMS_SRCDIR)/dkms.conf
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(PKG_FILES))
+	rm -rf $(addprefix $(DESTDIR),$(PKG_DIRS))
