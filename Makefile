@@ -102,14 +102,31 @@ DESTDIR ?=
 DKMS_SRCDIR ?= /usr/src/hungtask-$(VERSION)
 PKG_DKMS_SRC := Kbuild $(wildcard module/*.c module/*.h) proto/hungtask.h
 PKG_FILES = \
-	$(DKMS_SRCDIR)/dkms.conf \
+	$(PREFIX)/sbin/hungtaskd \
+	$(PREFIX)/lib/systemd/system/hungtaskd.service \
+	$(PREFIX)/lib/sysctl.d/60-hungtask.conf \
 	$(PREFIX)/lib/modules-load.d/hungtask.conf \
-	$(PREFIX)/lib/modprobe.d/hungtask.conf
+	$(PREFIX)/lib/modprobe.d/hungtask.conf \
+	$(PREFIX)/lib/systemd/catalog/hungtaskd.catalog \
+	$(PREFIX)/share/man/man8/hungtaskd.8 \
+	$(PREFIX)/share/man/man4/hungtask.4 \
+	$(PREFIX)/share/bash-completion/completions/hungtaskd
 PKG_DIRS = $(DKMS_SRCDIR)
+PKG_FILES += $(DKMS_SRCDIR)/dkms.conf
 
 .PHONY: install install-dkms uninstall
 
+# The daemon is built by the `daemon` target (or BUILD=DIR with a build elsewhere).
 install: install-dkms
+	@[ -x $(BUILD)/hungtaskd ] || { echo "no $(BUILD)/hungtaskd: run 'make daemon' first"; exit 2; }
+	install -D -m 0755 $(BUILD)/hungtaskd $(DESTDIR)$(PREFIX)/sbin/hungtaskd
+	sed 's|/usr/sbin/hungtaskd|$(PREFIX)/sbin/hungtaskd|' packaging/systemd/hungtaskd.service >$(BUILD)/hungtaskd.service
+	install -D -m 0644 $(BUILD)/hungtaskd.service $(DESTDIR)$(PREFIX)/lib/systemd/system/hungtaskd.service
+	install -D -m 0644 packaging/sysctl/60-hungtask.conf $(DESTDIR)$(PREFIX)/lib/sysctl.d/60-hungtask.conf
+	install -D -m 0644 packaging/catalog/hungtaskd.catalog $(DESTDIR)$(PREFIX)/lib/systemd/catalog/hungtaskd.catalog
+	install -D -m 0644 packaging/man/hungtaskd.8 $(DESTDIR)$(PREFIX)/share/man/man8/hungtaskd.8
+	install -D -m 0644 packaging/man/hungtask.4 $(DESTDIR)$(PREFIX)/share/man/man4/hungtask.4
+	install -D -m 0644 packaging/bash-completion/hungtaskd $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hungtaskd
 	install -D -m 0644 packaging/modules-load.d/hungtask.conf $(DESTDIR)$(PREFIX)/lib/modules-load.d/hungtask.conf
 	install -D -m 0644 packaging/modprobe.d/hungtask.conf $(DESTDIR)$(PREFIX)/lib/modprobe.d/hungtask.conf
 
