@@ -100,10 +100,11 @@ VERSION := $(shell sed -n 's/.*kVersion = "\([^"]*\)".*/\1/p' daemon/src/cli/cli
 PREFIX ?= /usr
 DESTDIR ?=
 DKMS_SRCDIR ?= /usr/src/hungtask-$(VERSION)
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 PKG_DKMS_SRC := Kbuild $(wildcard module/*.c module/*.h) proto/hungtask.h
 PKG_FILES = \
 	$(PREFIX)/sbin/hungtaskd \
-	$(PREFIX)/lib/systemd/system/hungtaskd.service \
+	$(UNITDIR)/hungtaskd.service \
 	$(PREFIX)/lib/sysctl.d/60-hungtask.conf \
 	$(PREFIX)/lib/modules-load.d/hungtask.conf \
 	$(PREFIX)/lib/modprobe.d/hungtask.conf \
@@ -121,7 +122,7 @@ install: install-dkms
 	@[ -x $(BUILD)/hungtaskd ] || { echo "no $(BUILD)/hungtaskd: run 'make daemon' first"; exit 2; }
 	install -D -m 0755 $(BUILD)/hungtaskd $(DESTDIR)$(PREFIX)/sbin/hungtaskd
 	sed 's|/usr/sbin/hungtaskd|$(PREFIX)/sbin/hungtaskd|' packaging/systemd/hungtaskd.service >$(BUILD)/hungtaskd.service
-	install -D -m 0644 $(BUILD)/hungtaskd.service $(DESTDIR)$(PREFIX)/lib/systemd/system/hungtaskd.service
+	install -D -m 0644 $(BUILD)/hungtaskd.service $(DESTDIR)$(UNITDIR)/hungtaskd.service
 	install -D -m 0644 packaging/sysctl/60-hungtask.conf $(DESTDIR)$(PREFIX)/lib/sysctl.d/60-hungtask.conf
 	install -D -m 0644 packaging/catalog/hungtaskd.catalog $(DESTDIR)$(PREFIX)/lib/systemd/catalog/hungtaskd.catalog
 	install -D -m 0644 packaging/man/hungtaskd.8 $(DESTDIR)$(PREFIX)/share/man/man8/hungtaskd.8
@@ -141,3 +142,13 @@ install-dkms:
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(PKG_FILES))
 	rm -rf $(addprefix $(DESTDIR),$(PKG_DIRS))
+
+# Debian packages (debhelper + dh-dkms) from a clean copy of the tracked tree, built in
+# build/deb/; then lintian on them (output in build/deb/lintian.txt).
+.PHONY: deb
+deb:
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/hungtask-$(VERSION)
+	git ls-files -z | xargs -0 tar -cf - | tar -xf - -C $(BUILD)/deb/hungtask-$(VERSION)
+	cd $(BUILD)/deb/hungtask-$(VERSION) && dpkg-buildpackage -us -uc -b -j2 >../build.log 2>&1 || { tail -n 30 ../build.log; exit 1; }
+	lintian --info $(BUILD)/deb/*.changes | tee $(BUILD)/deb/lintian.txt
+	@ls $(BUILD)/deb/*.deb

@@ -59,3 +59,9 @@ if make -s uninstall DESTDIR="$d" >"$d.uninstall.log" 2>&1 && [ -z "$(find "$d" 
 else
 	fail "install: make uninstall removes every installed file" "$(find "$d" "$p" -type f | head -n 3)"
 fi
+# The fleet's alert rules (README "Shipping to a fleet").
+if out=$(promtool check rules packaging/prometheus/hungtask.rules.yml 2>&1) && grep -q 'SUCCESS: 4 rules found' <<<"$out"; then
+	pass "install: promtool check rules accepts packaging/prometheus/hungtask.rules.yml (4 rules)"
+else
+	fail "install: promtool check rules packaging/prometheus/hungtask.rules.yml" "$(echo "$out" | tail -n 2)"
+fi
