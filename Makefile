@@ -115,10 +115,10 @@ PKG_FILES = \
 PKG_DIRS = $(DKMS_SRCDIR)
 PKG_FILES += $(DKMS_SRCDIR)/dkms.conf
 
-.PHONY: install install-dkms uninstall
+.PHONY: install install-dkms install-kmod-conf uninstall
 
 # The daemon is built by the `daemon` target (or BUILD=DIR with a build elsewhere).
-install: install-dkms
+install: install-dkms install-kmod-conf
 	@[ -x $(BUILD)/hungtaskd ] || { echo "no $(BUILD)/hungtaskd: run 'make daemon' first"; exit 2; }
 	install -D -m 0755 $(BUILD)/hungtaskd $(DESTDIR)$(PREFIX)/sbin/hungtaskd
 	sed 's|/usr/sbin/hungtaskd|$(PREFIX)/sbin/hungtaskd|' packaging/systemd/hungtaskd.service >$(BUILD)/hungtaskd.service
@@ -128,6 +128,9 @@ install: install-dkms
 	install -D -m 0644 packaging/man/hungtaskd.8 $(DESTDIR)$(PREFIX)/share/man/man8/hungtaskd.8
 	install -D -m 0644 packaging/man/hungtask.4 $(DESTDIR)$(PREFIX)/share/man/man4/hungtask.4
 	install -D -m 0644 packaging/bash-completion/hungtaskd $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hungtaskd
+
+# With the module (the hungtask-dkms package): load at boot, options.
+install-kmod-conf:
 	install -D -m 0644 packaging/modules-load.d/hungtask.conf $(DESTDIR)$(PREFIX)/lib/modules-load.d/hungtask.conf
 	install -D -m 0644 packaging/modprobe.d/hungtask.conf $(DESTDIR)$(PREFIX)/lib/modprobe.d/hungtask.conf
 
@@ -144,11 +147,13 @@ uninstall:
 	rm -rf $(addprefix $(DESTDIR),$(PKG_DIRS))
 
 # Debian packages (debhelper + dh-dkms) from a clean copy of the tracked tree, built in
-# build/deb/; then lintian on them (output in build/deb/lintian.txt).
+# build/deb/; then lintian on them (output in build/deb/lintian.txt).  DEB_FLAGS=-A
+# builds only hungtask-dkms (nothing compiled, under a minute).
+DEB_FLAGS ?= -b
 .PHONY: deb
 deb:
 	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/hungtask-$(VERSION)
 	git ls-files -z | xargs -0 tar -cf - | tar -xf - -C $(BUILD)/deb/hungtask-$(VERSION)
-	cd $(BUILD)/deb/hungtask-$(VERSION) && dpkg-buildpackage -us -uc -b -j2 >../build.log 2>&1 || { tail -n 30 ../build.log; exit 1; }
+	cd $(BUILD)/deb/hungtask-$(VERSION) && dpkg-buildpackage -us -uc $(DEB_FLAGS) -j2 >../build.log 2>&1 || { tail -n 30 ../build.log; exit 1; }
 	lintian --info $(BUILD)/deb/*.changes | tee $(BUILD)/deb/lintian.txt
 	@ls $(BUILD)/deb/*.deb
