@@ -91,3 +91,69 @@ demo: deps
 
 clean:
 	rm -rf $(BUILD)
+
+# --- Packaging (issue #15): install / uninstall / deb.  See README "Packaging".
+#   make install [DESTDIR=DIR] [PREFIX=/usr]   daemon, unit, snippets, man pages, DKMS tree
+#   make uninstall [DESTDIR=DIR] [PREFIX=/usr] removes what install put there
+# The version has one source: the daemon's --version.
+VERSION := $(shell sed -n 's/.*kVersion = "\([^"]*\)".*/\1/p' daemon/src/cli/cli.cpp)
+PREFIX ?= /usr
+DESTDIR ?=
+DKMS_SRCDIR ?= /usr/src/hungtask-$(VERSION)
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+PKG_DKMS_SRC := Kbuild $(wildcard module/*.c module/*.h) proto/hungtask.h
+PKG_FILES = \
+	$(PREFIX)/sbin/hungtaskd \
+	$(UNITDIR)/hungtaskd.service \
+	$(PREFIX)/lib/sysctl.d/60-hungtask.conf \
+	$(PREFIX)/lib/modules-load.d/hungtask.conf \
+	$(PREFIX)/lib/modprobe.d/hungtask.conf \
+	$(PREFIX)/lib/systemd/catalog/hungtaskd.catalog \
+	$(PREFIX)/share/man/man8/hungtaskd.8 \
+	$(PREFIX)/share/man/man4/hungtask.4 \
+	$(PREFIX)/share/bash-completion/completions/hungtaskd
+PKG_DIRS = $(DKMS_SRCDIR)
+PKG_FILES += $(DKMS_SRCDIR)/dkms.conf
+
+.PHONY: install install-dkms install-kmod-conf uninstall
+
+# The daemon is built by the `daemon` target (or BUILD=DIR with a build elsewhere).
+install: install-dkms install-kmod-conf
+	@[ -x $(BUILD)/hungtaskd ] || { echo "no $(BUILD)/hungtaskd: run 'make daemon' first"; exit 2; }
+	install -D -m 0755 $(BUILD)/hungtaskd $(DESTDIR)$(PREFIX)/sbin/hungtaskd
+	sed 's|/usr/sbin/hungtaskd|$(PREFIX)/sbin/hungtaskd|' packaging/systemd/hungtaskd.service >$(BUILD)/hungtaskd.service
+	install -D -m 0644 $(BUILD)/hungtaskd.service $(DESTDIR)$(UNITDIR)/hungtaskd.service
+	install -D -m 0644 packaging/sysctl/60-hungtask.conf $(DESTDIR)$(PREFIX)/lib/sysctl.d/60-hungtask.conf
+	install -D -m 0644 packaging/catalog/hungtaskd.catalog $(DESTDIR)$(PREFIX)/lib/systemd/catalog/hungtaskd.catalog
+	install -D -m 0644 packaging/man/hungtaskd.8 $(DESTDIR)$(PREFIX)/share/man/man8/hungtaskd.8
+	install -D -m 0644 packaging/man/hungtask.4 $(DESTDIR)$(PREFIX)/share/man/man4/hungtask.4
+	install -D -m 0644 packaging/bash-completion/hungtaskd $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hungtaskd
+
+# With the module (the hungtask-dkms package): load at boot, options.
+install-kmod-conf:
+	install -D -m 0644 packaging/modules-load.d/hungtask.conf $(DESTDIR)$(PREFIX)/lib/modules-load.d/hungtask.conf
+	install -D -m 0644 packaging/modprobe.d/hungtask.conf $(DESTDIR)$(PREFIX)/lib/modprobe.d/hungtask.conf
+
+# The module's source tree, standalone: Kbuild finds proto/hungtask.h through
+# -I$(src)/proto, so the header is copied next to module/.
+install-dkms:
+	@[ -n "$(VERSION)" ] || { echo "cannot read the version from daemon/src/cli/cli.cpp"; exit 2; }
+	install -d $(DESTDIR)$(DKMS_SRCDIR)/module $(DESTDIR)$(DKMS_SRCDIR)/proto
+	for f in $(PKG_DKMS_SRC); do install -m 0644 $$f $(DESTDIR)$(DKMS_SRCDIR)/$$f || exit 1; done
+	sed 's/#MODULE_VERSION#/$(VERSION)/' packaging/dkms/dkms.conf >$(DESTDIR)$(DKMS_SRCDIR)/dkms.conf
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(PKG_FILES))
+	rm -rf $(addprefix $(DESTDIR),$(PKG_DIRS))
+
+# Debian packages (debhelper + dh-dkms) from a clean copy of the tracked tree, built in
+# build/deb/; then lintian on them (output in build/deb/lintian.txt).  DEB_FLAGS=-A
+# builds only hungtask-dkms (nothing compiled, under a minute).
+DEB_FLAGS ?= -b
+.PHONY: deb
+deb:
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/hungtask-$(VERSION)
+	git ls-files -z | xargs -0 tar -cf - | tar -xf - -C $(BUILD)/deb/hungtask-$(VERSION)
+	cd $(BUILD)/deb/hungtask-$(VERSION) && dpkg-buildpackage -us -uc $(DEB_FLAGS) -j2 >../build.log 2>&1 || { tail -n 30 ../build.log; exit 1; }
+	lintian --info $(BUILD)/deb/*.changes | tee $(BUILD)/deb/lintian.txt
+	@ls $(BUILD)/deb/*.deb

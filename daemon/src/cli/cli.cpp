@@ -66,6 +66,7 @@ const char* kTopUsage =
 const char* kRunUsage =
     "Usage: hungtaskd run [--state-dir DIR] [--boot-id ID] [--kmsg PATH [--oneshot]]\n"
     "                     [--keep N] [--keep-bytes N] [--event-buffer BYTES]\n"
+    "                     [--journal | --no-journal] [--metrics-dir DIR]\n"
     "\n"
     "The service.  By default it receives hungtask.ko's incidents over generic netlink\n"
     "(family \"hungtask\", group \"events\"; needs CAP_NET_ADMIN): on start and after any\n"
@@ -77,11 +78,14 @@ const char* kRunUsage =
     "With --kmsg it follows a kernel log instead (the kernel's own hung-task reports and\n"
     "the module's kmsg records), for hosts without the module.\n"
     "\n"
-    "Logs one line per stored incident to stderr (the journal under systemd) with its\n"
-    "verdict and culprit, prefixed <3> (err) when a culprit is named and <4> (warning)\n"
-    "for an unknown cause, so 'journalctl -p err' shows the explained ones.  Stops\n"
-    "cleanly on SIGTERM or SIGINT.  Sends READY=1 to $NOTIFY_SOCKET when set (systemd\n"
-    "Type=notify).\n"
+    "Logs one line per stored incident to stderr with its verdict and culprit,\n"
+    "prefixed <3> (err) when a culprit is named and <4> (warning) for an unknown\n"
+    "cause, so 'journalctl -p err' shows the explained ones; under systemd (or with\n"
+    "--journal) each new incident is instead one structured journal entry\n"
+    "(MESSAGE_ID 8ad697a72c4e45e99ad9d4db6bdd40b4; PRIORITY as above; fields VERDICT,\n"
+    "CULPRIT, CULPRIT_MODULE, FINGERPRINT, INCIDENT_ID, SEQ, ...).  Stops cleanly on\n"
+    "SIGTERM or SIGINT.  Sends READY=1, STATUS= and, with WatchdogSec=, WATCHDOG=1 to\n"
+    "$NOTIFY_SOCKET when set (systemd Type=notify).\n"
     "\n"
     "Options:\n"
     "  --state-dir DIR  incident store (default /var/lib/hungtaskd)\n"
@@ -96,7 +100,14 @@ const char* kRunUsage =
     "  --event-buffer BYTES\n"
     "                   receive buffer of the event socket (default 1048576; the kernel\n"
     "                   doubles it).  Smaller means less memory and more dumps after\n"
-    "                   overruns; nothing is lost either way\n";
+    "                   overruns; nothing is lost either way\n"
+    "  --journal        send each new incident to the journal as a structured entry\n"
+    "                   (default: when $JOURNAL_STREAM is set, i.e. under systemd)\n"
+    "  --no-journal     never send journal entries; log lines go to stderr only\n"
+    "  --metrics-dir DIR\n"
+    "                   write Prometheus metrics to DIR/hungtaskd.prom for\n"
+    "                   node_exporter's textfile collector (the packaged unit uses\n"
+    "                   /var/lib/prometheus/node-exporter)\n";
 
 const char* kScanUsage =
     "Usage: hungtaskd scan-log [--store] [--state-dir DIR] [--boot-id ID] [--boot-time TIME]\n"
@@ -253,9 +264,15 @@ Result<CliCommand> parse_run(ArgReader r) {
         TAKE("--keep", keep);
         TAKE("--keep-bytes", keep_bytes);
         TAKE("--boot-id", boot);
+        // [packaging] sinks: journal entries and the Prometheus textfile.
+        TAKE("--metrics-dir", c.run.sinks.metrics_dir);
         std::string a = r.next();
         if (a == "--oneshot") {
             c.run.oneshot = true;
+            continue;
+        }
+        if (a == "--journal" || a == "--no-journal") {  // [packaging]
+            c.run.sinks.journal = a == "--journal";
             continue;
         }
         return Error{a.starts_with("-") ? "unknown option" : "unexpected argument", a};
@@ -267,6 +284,8 @@ Result<CliCommand> parse_run(ArgReader r) {
         return Error{"must not be empty", "--state-dir"};
     if (c.run.kmsg_path && c.run.kmsg_path->empty())
         return Error{"must not be empty", "--kmsg"};
+    if (c.run.sinks.metrics_dir && c.run.sinks.metrics_dir->empty())  // [packaging]
+        return Error{"must not be empty", "--metrics-dir"};
     // A decimal count within [lo, hi].
     auto count = [](const std::string& v, unsigned long long lo, unsigned long long hi,
                     const char* opt) -> Result<unsigned long long> {

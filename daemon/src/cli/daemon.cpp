@@ -19,6 +19,7 @@
 #include "model/coalesce.hpp"
 #include "model/frames.hpp"
 #include "report/report.hpp"
+#include "sinks/sinks.hpp"
 #include "sources/host.hpp"
 #include "sources/kmsg_source.hpp"
 #include "sources/netlink_source.hpp"
@@ -56,31 +57,6 @@ class SignalFd {
 };
 
 }  // namespace
-
-Result<bool> sd_notify(const std::string& state) {
-    const char* path = std::getenv("NOTIFY_SOCKET");
-    if (!path || !*path)
-        return false;
-    struct sockaddr_un addr {};
-    addr.sun_family = AF_UNIX;
-    size_t len = std::strlen(path);
-    if ((path[0] != '/' && path[0] != '@') || len >= sizeof addr.sun_path)
-        return Error{"unsupported socket address", "NOTIFY_SOCKET"};
-    std::memcpy(addr.sun_path, path, len);
-    if (path[0] == '@')
-        addr.sun_path[0] = '\0';  // abstract namespace
-    socklen_t alen = socklen_t(offsetof(struct sockaddr_un, sun_path) + len);
-    int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return Error{std::string("socket failed: ") + std::strerror(errno), "NOTIFY_SOCKET"};
-    ssize_t n = ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL,
-                         reinterpret_cast<struct sockaddr*>(&addr), alen);
-    int err = errno;
-    ::close(fd);
-    if (n < 0)
-        return Error{std::string("sendto failed: ") + std::strerror(err), path};
-    return true;
-}
 
 std::string incident_log_line(const Incident& in, const char* verb) {
     // journald reads a "<N>" prefix as the line's syslog priority (SyslogLevelPrefix=, on
@@ -127,15 +103,18 @@ int run_netlink(const RunOptions& opts, Store& store, std::ostream& err) {
     std::optional<std::string> own_boot =
         opts.boot_id ? opts.boot_id : read_boot_id(opts.host_root);
     Pipeline pipeline(&store, IngestHost{opts.host_root, own_boot, {}, {}});
+    IncidentSinks sinks(opts.sinks, &store, "netlink", err);  // [packaging] journal, metrics, watchdog
     NetlinkSource::Sink sink = [&](const Incident& got) {
         Incident in = got;
         auto r = pipeline.ingest(in, Origin::netlink);
         if (!r) {
             err << "hungtaskd: error: storing incident seq " << got.seq << ": "
                 << r.error().to_string() << " (left unacked in the module; will retry)\n";
+            sinks.store_error(r.error().to_string());
             return false;
         }
-        if (r->kind != UpsertKind::unchanged)
+        if (r->kind != UpsertKind::unchanged &&
+            !sinks.stored(r->incident, r->kind == UpsertKind::created))
             err << incident_log_line(r->incident,
                                      r->kind == UpsertKind::created ? "stored" : "updated")
                 << "\n";
@@ -160,8 +139,8 @@ int run_netlink(const RunOptions& opts, Store& store, std::ostream& err) {
     do_sync();
     if (source->permission_denied())
         return 2;
-    if (auto n = sd_notify("READY=1"); !n)
-        err << "hungtaskd: warning: sd_notify: " << n.error().to_string() << "\n";
+    sinks.ready("receiving hungtask events over generic netlink");
+    sinks.tick(source->last_status() ? &*source->last_status() : nullptr, &source->counters());
     err << "hungtaskd: receiving hungtask events over generic netlink, state in " << opts.state_dir
         << "\n";
 
@@ -172,6 +151,7 @@ int run_netlink(const RunOptions& opts, Store& store, std::ostream& err) {
         struct pollfd fds[2] = {{signals.fd(), POLLIN, 0}, {source->fd(), POLLIN, 0}};
         double now = monotonic_clock_seconds();
         int timeout = source->needs_sync() ? 1000 : int((next_status - now) * 1000);
+        timeout = sinks.timeout_ms(std::max(timeout, 0));
         int n = ::poll(fds, 2, std::max(timeout, 0));
         if (n < 0 && errno != EINTR) {
             err << "hungtaskd: error: poll: " << std::strerror(errno) << "\n";
@@ -199,13 +179,13 @@ int run_netlink(const RunOptions& opts, Store& store, std::ostream& err) {
             }
             next_status = now + opts.status_interval_ms / 1000.0;
         }
+        sinks.tick(source->last_status() ? &*source->last_status() : nullptr, &source->counters());
     }
     const NetlinkCounters& c = source->counters();
     err << "hungtaskd: stopping (events " << c.events << ", dumped " << c.dumped << ", acked "
         << c.acked << ", overruns " << c.overruns << ", gaps " << c.gaps << ", malformed "
         << c.malformed << ")\n";
-    if (auto n = sd_notify("STOPPING=1"); !n)
-        err << "hungtaskd: warning: sd_notify: " << n.error().to_string() << "\n";
+    sinks.stopping();
     return rc;
 }
 
@@ -244,6 +224,7 @@ int run_daemon(const RunOptions& opts, std::ostream& err) {
     }
 
     Pipeline pipeline(&*store, IngestHost{opts.host_root, boot_id, {}, {}});
+    IncidentSinks sinks(opts.sinks, &*store, "kmsg", err);  // [packaging] journal, metrics, watchdog
     // Incidents whose write failed (disk full, ...), retried on every loop turn.
     std::map<std::string, Incident> retry;
     auto persist = [&](std::vector<Incident> batch) {
@@ -260,10 +241,12 @@ int run_daemon(const RunOptions& opts, std::ostream& err) {
             if (!r) {
                 err << "hungtaskd: error: storing incident: " << r.error().to_string()
                     << " (will retry)\n";
+                sinks.store_error(r.error().to_string());
                 retry[incident_key(in)] = in;
                 continue;
             }
-            if (r->kind == UpsertKind::unchanged)
+            if (r->kind == UpsertKind::unchanged ||
+                sinks.stored(r->incident, r->kind == UpsertKind::created))
                 continue;
             err << incident_log_line(r->incident,
                                      r->kind == UpsertKind::created ? "stored" : "updated")
@@ -271,8 +254,7 @@ int run_daemon(const RunOptions& opts, std::ostream& err) {
         }
     };
 
-    if (auto n = sd_notify("READY=1"); !n)
-        err << "hungtaskd: warning: sd_notify: " << n.error().to_string() << "\n";
+    sinks.ready("following " + kmsg_path);
     err << "hungtaskd: following " << kmsg_path << ", state in " << opts.state_dir << "\n";
 
     int rc = 0;
@@ -293,7 +275,7 @@ int run_daemon(const RunOptions& opts, std::ostream& err) {
         struct pollfd fds[2] = {{signals.fd(), POLLIN, 0}, {source->fd(), POLLIN, 0}};
         nfds_t nfds = source->is_regular_file() ? 1 : 2;
         int timeout = source->report_pending() ? opts.idle_flush_ms : 1000;
-        int n = ::poll(fds, nfds, timeout);
+        int n = ::poll(fds, nfds, sinks.timeout_ms(timeout));
         if (n < 0 && errno != EINTR) {
             err << "hungtaskd: error: poll: " << std::strerror(errno) << "\n";
             rc = 2;
@@ -303,13 +285,13 @@ int run_daemon(const RunOptions& opts, std::ostream& err) {
             stop = true;
         if (n == 0)
             persist(source->on_idle());
+        sinks.tick();
     }
     if (stop) {
         persist(source->on_idle());
         err << "hungtaskd: stopping\n";
     }
-    if (auto n = sd_notify("STOPPING=1"); !n)
-        err << "hungtaskd: warning: sd_notify: " << n.error().to_string() << "\n";
+    sinks.stopping();
     return rc;
 }
 

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "model/result.hpp"
+#include "sinks/sd_notify.hpp"
+#include "sinks/sinks.hpp"
 #include "store/store.hpp"
 
 namespace hungtask {
@@ -24,15 +26,12 @@ struct RunOptions {
     int status_interval_ms = 10000;
     int event_buffer = 1 << 20;          // netlink: receive buffer of the event socket      // netlink: how often the module's status is checked
     StoreLimits limits;
+    SinkOptions sinks;  // [packaging] --journal/--no-journal, --metrics-dir
 };
 
 // Runs until SIGTERM/SIGINT (or the end of input with `oneshot`).  Returns the exit code:
 // 0 on a clean stop, 2 when the store or the log cannot be opened or read.
 int run_daemon(const RunOptions& opts, std::ostream& err);
-
-// The sd_notify datagram protocol without libsystemd: sends `state` (e.g. "READY=1") to
-// $NOTIFY_SOCKET when it is set.  Returns false (with nothing sent) when it is unset.
-Result<bool> sd_notify(const std::string& state);
 
 // One log line for a stored incident with its verdict and culprit and a syslog priority
 // prefix, e.g. "<3>hungtaskd: stored incident 1a2b3c4d-1: runqueue_starvation, culprit

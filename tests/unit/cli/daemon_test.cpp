@@ -42,7 +42,12 @@ class NotifyListener {
             return "";
         char buf[256];
         ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-        return n > 0 ? std::string(buf, size_t(n)) : "";
+        std::string got = n > 0 ? std::string(buf, size_t(n)) : "";
+        // [packaging] STATUS= lines (free text for systemctl status) come between the
+        // state changes; skip them.
+        if (got.starts_with("STATUS="))
+            return receive(timeout_ms);
+        return got;
     }
 
   private:
