@@ -316,9 +316,9 @@ std::string_view to_string(Trigger t) {
     return "unknown";
 }
 
-std::string_view to_string(VerdictKind v) {
-    for (auto& [k, s] : kVerdictKinds) {
-        if (k == v)
+std::string_view to_string(VerdictKind k) {
+    for (auto& [kind, s] : kVerdictKinds) {
+        if (kind == k)
             return s;
     }
     return "unknown";

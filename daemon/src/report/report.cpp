@@ -202,11 +202,11 @@ std::optional<int64_t> incident_time(const Incident& in,
     return std::nullopt;
 }
 
-std::vector<Incident> newest_first(std::vector<Incident> v,
+std::vector<Incident> newest_first(std::vector<Incident> incidents,
                                    const std::map<std::string, std::string>& stored_at) {
     std::vector<std::pair<std::optional<int64_t>, Incident>> keyed;
     keyed.reserve(v.size());
-    for (auto& in : v) {
+    for (auto& in : incidents) {
         auto t = incident_time(in, stored_at);
         keyed.emplace_back(t, std::move(in));
     }
@@ -221,10 +221,10 @@ std::vector<Incident> newest_first(std::vector<Incident> v,
             return a.boot_id > b.boot_id;
         return a.seq > b.seq;
     });
-    v.clear();
+    incidents.clear();
     for (auto& k : keyed)
-        v.push_back(std::move(k.second));
-    return v;
+        incidents.push_back(std::move(k.second));
+    return incidents;
 }
 
 namespace {
