@@ -205,7 +205,7 @@ std::optional<int64_t> incident_time(const Incident& in,
 std::vector<Incident> newest_first(std::vector<Incident> incidents,
                                    const std::map<std::string, std::string>& stored_at) {
     std::vector<std::pair<std::optional<int64_t>, Incident>> keyed;
-    keyed.reserve(v.size());
+    keyed.reserve(incidents.size());
     for (auto& in : incidents) {
         auto t = incident_time(in, stored_at);
         keyed.emplace_back(t, std::move(in));
@@ -314,7 +314,7 @@ void TextReport::write_incident(const Incident& in) {
         for (const auto& other : in.related)
             ids += (ids.empty() ? "" : ", ") + other;
         out_ << "  Related:   ";
-        wrap(out_, "same root cause as incident " + ids, hang.size(), hang);
+        wrap(out_, "same root cause as incident " + ids, hang.size(), hang, opts_.width);
     }
     out_ << "  Detected:  ";
     if (auto t = in.detected_at ? parse_record_time(*in.detected_at) : std::nullopt)

@@ -101,7 +101,7 @@ TEST(Related, UnknownKindsLinkByTargetOrOwner) {
         with_chain("b1-2", "b1",
                    {hop("future_lock", true,
                         {{"target", "ffff2"}, {"owner", {{"pid", 9}, {"comm", "x"}}}})}),
-        with_chain("b1-3", "b1", {hop("future_lock", false, {{"target", "ffff1"}})}),
+        with_chain("b1-3", "b1", {hop("future_lock", true, {{"target", "ffff1"}})}),
     };
     link_related(v);
     EXPECT_EQ(v[0].related, (std::vector<std::string>{"b1-2", "b1-3"}));
