@@ -31,7 +31,7 @@ HUNGTASK_JOURNAL_SOCKET=$work/sock "$bin" run --journal --kmsg "$fixture" --ones
 rc=$?
 wait $rx
 expect=$(printf '%s\n' \
-	'MESSAGE=hungtaskd: stored incident 7d1d854d-1: hung_task: acme-sync (pid 122) blocked for more than 5 s in flush_work (write)' \
+	'MESSAGE=hungtaskd: stored incident 7d1d854d-1: runqueue_starvation, culprit lo_poll[116] in lo_poll [lo_vendor]; hung_task: acme-sync (pid 122) blocked for more than 5 s in flush_work (write)' \
 	"MESSAGE_ID=$mid" PRIORITY=3 SYSLOG_IDENTIFIER=hungtaskd INCIDENT_ID=7d1d854d-1 SEQ=1 \
 	BOOT=7d1d854d-0d8e-4933-9dd2-f84ceb17ee37 TRIGGER=hung_task VERDICT=runqueue_starvation \
 	CULPRIT=lo_poll CULPRIT_PID=116 CULPRIT_FUNCTION=lo_poll CULPRIT_MODULE=lo_vendor \

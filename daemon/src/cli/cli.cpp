@@ -2,7 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <time.h>
+#include <ctime>
 #include <unistd.h>
 
 #include <algorithm>
@@ -749,10 +749,12 @@ std::vector<std::string> boot_order(const std::vector<Incident>& incidents,
             it->second = std::min(it->second, t);
     }
     std::vector<std::pair<int64_t, std::string>> v;
+    v.reserve(first.size());
     for (const auto& [b, t] : first)
         v.emplace_back(t, b);
     std::sort(v.begin(), v.end());
     std::vector<std::string> out;
+    out.reserve(v.size());
     for (auto& p : v)
         out.push_back(p.second);
     return out;

@@ -1,12 +1,12 @@
 #include "cli/daemon.hpp"
 
 #include <poll.h>
-#include <signal.h>
+#include <csignal>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
+#include <ctime>
 #include <unistd.h>
 
 #include <cerrno>

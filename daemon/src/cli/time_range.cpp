@@ -1,6 +1,6 @@
 #include "cli/time_range.hpp"
 
-#include <time.h>
+#include <ctime>
 
 #include <cctype>
 #include <cstdio>
@@ -85,7 +85,7 @@ std::optional<int64_t> parse_span(std::string_view s) {
         else if (unit == "d" || unit == "day" || unit == "days")
             mult = 86400;
         else if (unit == "w" || unit == "week" || unit == "weeks")
-            mult = 7 * 86400;
+            mult = int64_t(7) * 86400;
         else
             return std::nullopt;
         total += n * mult;

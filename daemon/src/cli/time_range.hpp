@@ -24,10 +24,10 @@ std::optional<int64_t> parse_time_spec(std::string_view spec, int64_t now, bool 
 std::optional<int64_t> parse_record_time(std::string_view iso);
 
 // "2025-11-25 06:51:00 UTC" or the local zone's "2025-11-25 07:51:00 CET".
-std::string display_time(int64_t unix_seconds, bool utc);
+std::string display_time(int64_t t, bool utc);
 
 // One word, for tables that scripts cut into columns: "2025-11-25T06:51:00Z" or the
 // local "2025-11-25T07:51:00+01:00" (journalctl -o short-iso).
-std::string display_time_word(int64_t unix_seconds, bool utc);
+std::string display_time_word(int64_t t, bool utc);
 
 }  // namespace hungtask

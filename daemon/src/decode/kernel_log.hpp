@@ -72,7 +72,7 @@ class KernelLogFeeder {
 
     // Feeds one line (a trailing '\n' is allowed).  Returns the incidents created or
     // changed by what this line completed: a report that ended, or a panic that followed.
-    std::vector<Incident> push_line(std::string_view line);
+    std::vector<Incident> push_line(std::string_view raw);
 
     // Completes a pending report: at end of input, or after an idle timeout (the kernel
     // prints a report in one go, so a silent second means it is complete).

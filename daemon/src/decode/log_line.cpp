@@ -1,6 +1,6 @@
 #include "decode/log_line.hpp"
 
-#include <time.h>
+#include <ctime>
 
 #include <cctype>
 #include <cstring>

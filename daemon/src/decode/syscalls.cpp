@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <ranges>
 #include <utility>
 
 #include "model/frames.hpp"
@@ -73,8 +74,8 @@ std::optional<std::string> syscall_from_frame(std::string_view frame) {
 std::optional<std::string> syscall_from_stack(const std::vector<std::string>& frames) {
     // The outermost (last printed) entry frame names the syscall the task made; inner
     // ksys_* helpers can belong to a different, nested call path.
-    for (auto it = frames.rbegin(); it != frames.rend(); ++it) {
-        if (auto s = syscall_from_frame(*it))
+    for (const auto& frame : std::views::reverse(frames)) {
+        if (auto s = syscall_from_frame(frame))
             return s;
     }
     return std::nullopt;

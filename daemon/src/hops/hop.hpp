@@ -68,7 +68,7 @@ Hop hop_from_json(const Json& j);
 
 // netlink: one `hop` nest (proto/hungtask.yaml); a kind number this daemon does not know
 // gives an UnknownHop "unknown" with {reason, kind_value}.
-Hop hop_from_netlink(const nl::Nest& hop);
+Hop hop_from_netlink(const nl::Nest& n);
 // kmsg: a `hop` record line of version 1 or 2; an unknown kind= keeps only its reason.
 Hop hop_from_kmsg(const ModuleRecordLine& l, bool v2);
 // A later line of the hop's record (v1 worker/hog/hogstack/runq, v2 hog/hogstack); false

@@ -41,7 +41,7 @@ struct HopTask {
 
     bool operator==(const HopTask&) const = default;
 
-    static HopTask from_netlink(const nl::Nest& task);
+    static HopTask from_netlink(const nl::Nest& n);
     static HopTask from_kmsg(const ModuleRecordLine& l);  // the line's task keys
     static HopTask from_json(const Json& j);              // lenient: see hops/fields.hpp
     Json to_json() const;

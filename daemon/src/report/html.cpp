@@ -115,9 +115,9 @@ void svg_node(std::ostream& out, const Node& n, int x, int y, int w) {
         << "\" rx=\"6\"" << (n.dashed ? " stroke-dasharray=\"7 5\"" : "") << "/>\n";
     out << "<text x=\"" << x + 10 << "\" y=\"" << y + 20 << "\"><tspan class=\"title\">"
         << html_escape(n.title) << "</tspan>";
-    for (size_t k = 0; k < n.lines.size(); k++)
+    for (const auto& line : n.lines)
         out << "<tspan x=\"" << x + 10 << "\" dy=\"" << kLineHeight << "\">"
-            << html_escape(n.lines[k]) << "</tspan>";
+            << html_escape(line) << "</tspan>";
     out << "</text>\n</g>\n";
 }
 

@@ -53,7 +53,7 @@ size_t address_at(std::string_view s, size_t i) {
 
 }  // namespace
 
-Redactor::Redactor(std::vector<std::string> hostnames) {
+Redactor::Redactor(const std::vector<std::string>& hostnames) {
     for (auto& h : hostnames)
         if (h.size() >= 2)
             hostnames_.push_back(lower(h));

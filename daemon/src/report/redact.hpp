@@ -25,7 +25,7 @@ namespace hungtask {
 class Redactor {
   public:
     // `hostnames`: names to hide (an empty or one-letter name is ignored).
-    explicit Redactor(std::vector<std::string> hostnames);
+    explicit Redactor(const std::vector<std::string>& hostnames);
 
     std::string text(std::string_view s);
     // Every string value of `j`, in place (keys are left alone).

@@ -1,6 +1,6 @@
 #include "report/terminal.hpp"
 
-#include <signal.h>
+#include <csignal>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,7 +46,8 @@ bool show_in_pager(const std::string& text, const Terminal& term) {
         return false;
     ::setenv("LESS", std::getenv("LESS") ? std::getenv("LESS") : "FRX", 0);
     std::fflush(stdout);
-    FILE* p = ::popen(cmd.c_str(), "w");
+    // $PAGER is a shell command line by convention (git and journalctl run it the same way).
+    FILE* p = ::popen(cmd.c_str(), "w");  // NOLINT(cert-env33-c)
     if (!p)
         return false;
     // The pager may quit early (q): writes then fail with EPIPE, which is not an error.

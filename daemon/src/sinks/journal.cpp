@@ -60,7 +60,11 @@ std::string incident_fingerprint(const Incident& in) {
 
 std::string journal_entry(const Incident& in, const std::string& message) {
     std::string out;
-    add_field(out, "MESSAGE", message);
+    // The stderr line's "<N>" syslog prefix is the PRIORITY field here, not text.
+    std::string_view text = message;
+    if (text.size() > 3 && text[0] == '<' && text[1] >= '0' && text[1] <= '7' && text[2] == '>')
+        text.remove_prefix(3);
+    add_field(out, "MESSAGE", std::string(text));
     add_field(out, "MESSAGE_ID", kIncidentMessageId);
     // The same rule as the stderr line's prefix: err when a culprit is named, warning for
     // an unknown cause.

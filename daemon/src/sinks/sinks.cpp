@@ -1,6 +1,6 @@
 #include "sinks/sinks.hpp"
 
-#include <time.h>
+#include <ctime>
 
 #include <cstdlib>
 

@@ -88,7 +88,7 @@ Result<std::unique_ptr<NetlinkSource>> NetlinkSource::open(std::ostream& log, Op
     nl_socket_disable_auto_ack(s->rq_);
     struct timeval tv {};
     tv.tv_sec = opts.request_timeout_ms / 1000;
-    tv.tv_usec = (opts.request_timeout_ms % 1000) * 1000;
+    tv.tv_usec = suseconds_t(opts.request_timeout_ms % 1000) * 1000;
     setsockopt(nl_socket_get_fd(s->rq_), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 
     // The event socket: multicast only (no seq), non-blocking, fixed buffer.
