@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <ranges>
 #include <utility>
 
 #include "model/frames.hpp"
@@ -74,8 +73,9 @@ std::optional<std::string> syscall_from_frame(std::string_view frame) {
 std::optional<std::string> syscall_from_stack(const std::vector<std::string>& frames) {
     // The outermost (last printed) entry frame names the syscall the task made; inner
     // ksys_* helpers can belong to a different, nested call path.
-    for (const auto& frame : std::views::reverse(frames)) {
-        if (auto s = syscall_from_frame(frame))
+    // (An index loop: clang 14's libstdc++ 12 <ranges> support cannot build views::reverse.)
+    for (size_t i = frames.size(); i-- > 0;) {
+        if (auto s = syscall_from_frame(frames[i]))
             return s;
     }
     return std::nullopt;
