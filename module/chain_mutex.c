@@ -19,6 +19,10 @@
  * the scan's re-check (the task still blocked, same switch count) covers all
  * of them: a task that woke meanwhile discards the whole result.
  */
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kallsyms.h>
+#include <linux/kthread.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -381,7 +385,123 @@ static int hungtask_mutex_nl_put(struct hungtask_nlw *w, const struct hungtask_h
 	return hungtask_w_end(w, nest, err);
 }
 
+/*
+ * Mutex calibration (docs/design-locks.md 4.3): a kthread of ours blocks in
+ * mutex_lock() on a mutex we hold; the finder above must find, on
+ * its stack, its waiter linked into that mutex's wait_list, the mutex
+ * itself, us as the owner, one waiter. Anything else switches mutex hops off.
+ * It runs as the kind's init, after the layout is resolved (main.c order).
+ */
+#define HUNGTASK_MCALIB_POLLS 1000	/* msleep(1) each: a few seconds at most */
+
+struct hungtask_mcalib {
+	struct mutex m;
+	struct completion started;
+};
+
+static int hungtask_mcalib_fn(void *arg)
+{
+	struct hungtask_mcalib *c = arg;
+
+	complete(&c->started);
+	mutex_lock(&c->m);
+	mutex_unlock(&c->m);
+	while (!kthread_should_stop()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!kthread_should_stop())
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+	return 0;
+}
+
+static void hungtask_mutex_calibrate(void)
+{
+	unsigned long ip = 0, off, size;
+	char sym[KSYM_SYMBOL_LEN] = "";
+	struct hungtask_mutex_wait mw = {};
+	struct hungtask_mcalib c;
+	char *plus;
+	struct task_struct *k;
+	const char *why = NULL;
+	unsigned int polls;
+	bool found = false;
+
+	mutex_init(&c.m);
+	init_completion(&c.started);
+	mutex_lock(&c.m);
+	k = kthread_run(hungtask_mcalib_fn, &c, "hungtask_mcalib");
+	if (IS_ERR(k)) {
+		mutex_unlock(&c.m);
+		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX, "calibration: no kthread (%ld)",
+				    PTR_ERR(k));
+		return;
+	}
+	wait_for_completion(&c.started);
+	/* We sleep here, so it stops spinning on us and sleeps in the mutex. */
+	for (polls = 0; polls < HUNGTASK_MCALIB_POLLS; polls++) {
+		if (READ_ONCE(k->__state) == TASK_UNINTERRUPTIBLE && !READ_ONCE(k->on_cpu) &&
+		    !list_empty(&c.m.wait_list)) {
+			rcu_read_lock();
+			found = hungtask_mutex_find(k, &mw, &why);
+			rcu_read_unlock();
+			if (found || !why)
+				break;
+		}
+		msleep(1);
+	}
+	/* The function whose frame holds the waiter: the mutex wait (design-locks.md 4.3). */
+	if (found && !mw.why)
+		ip = hungtask_frame_ip_holding(k, mw.waiter);
+	if (ip) {
+		sprint_symbol(sym, ip);
+		plus = strrchr(sym, '+');
+		if (plus && sscanf(plus, "+%lx/%lx", &off, &size) == 2 && off < size) {
+			hungtask_layout.mutex_wait_fn = ip - off;
+			hungtask_layout.mutex_wait_fn_size = size;
+		}
+	}
+	mutex_unlock(&c.m);
+	kthread_stop(k);
+	if (!found)
+		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX,
+				    "calibration: no waiter of our blocked kthread found on its stack%s%s",
+				    why ? ": " : "", why ?: "");
+	else if (mw.why)
+		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX, "calibration: %s", mw.why);
+	else if (mw.lock != (unsigned long)&c.m)
+		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX,
+				    "calibration: the waiter's list head is not our mutex");
+	else if (hungtask_mutex_owner(mw.owner_word) != (unsigned long)current)
+		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX,
+				    "calibration: the owner word does not name us");
+	else if (mw.waiters != 1 || mw.position != 1 || mw.ww_ctx)
+		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX,
+				    "calibration: %u waiters, position %u, ww_ctx %s; expected 1, 1, none",
+				    mw.waiters, mw.position, mw.ww_ctx ? "set" : "none");
+	else if (!hungtask_layout.mutex_wait_fn)
+		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX,
+				    "calibration: no frame of the blocked kthread holds its waiter (ip %lx)",
+				    ip);
+	else
+		pr_info(HUNGTASK_PR_PREFIX "layout: mutex calibrated: the blocked kthread's waiter is linked in our mutex, owner us, after %u polls; its frame is %s\n",
+			polls, sym);
+}
+
+/* The kind's init: calibrate when the layout left mutex hops on; never fails the load. */
+static int hungtask_mutex_kind_init(void)
+{
+	if (!hungtask_layout_on(HUNGTASK_LAYOUT_MUTEX))
+		return 0;
+	hungtask_mutex_calibrate();
+	if (!hungtask_layout_on(HUNGTASK_LAYOUT_MUTEX))
+		pr_warn(HUNGTASK_PR_PREFIX "layout: mutex hops off: %s\n",
+			hungtask_layout.why[HUNGTASK_LAYOUT_MUTEX]);
+	return 0;
+}
+
 const struct hungtask_chain_kind hungtask_chain_kind_mutex = {
+	.init = hungtask_mutex_kind_init,
 	.follow = hungtask_follow_mutex,
 	.kmsg = hungtask_mutex_kmsg,
 	.kmsg_stacks = hungtask_mutex_kmsg_stacks,

@@ -255,6 +255,7 @@ unsigned long hungtask_frame_ip_holding(struct task_struct *t, unsigned long add
 int hungtask_layout_init(void);
 void hungtask_layout_exit(void);
 bool hungtask_layout_on(enum hungtask_layout_kind kind);
+__printf(2, 3) void hungtask_layout_off(enum hungtask_layout_kind kind, const char *fmt, ...);
 const char *hungtask_layout_kind_name(enum hungtask_layout_kind kind);
 
 /* ring.c: the incident ring and the episode table. */

@@ -150,7 +150,14 @@ static const struct {
 };
 #undef L
 
-static __printf(2, 3) void hungtask_layout_off(enum hungtask_layout_kind kind, const char *fmt, ...)
+/**
+ * hungtask_layout_off() - switch hops of @kind off, keeping the first reason.
+ * @kind: the layout kind.
+ * @fmt: printf format of the reason (shown in the status file and dmesg).
+ *
+ * Context: load time (process context).
+ */
+__printf(2, 3) void hungtask_layout_off(enum hungtask_layout_kind kind, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -633,108 +640,6 @@ static int hungtask_calibrate(void)
 	return ran ? c.cpu : -1;
 }
 
-/*
- * Mutex calibration (docs/design-locks.md 4.3): a kthread of ours blocks in
- * mutex_lock() on a mutex we hold; the finder (chain_mutex.c) must find, on
- * its stack, its waiter linked into that mutex's wait_list, the mutex
- * itself, us as the owner, one waiter. Anything else switches mutex hops off.
- */
-#define HUNGTASK_MCALIB_POLLS 1000	/* msleep(1) each: a few seconds at most */
-
-struct hungtask_mcalib {
-	struct mutex m;
-	struct completion started;
-};
-
-static int hungtask_mcalib_fn(void *arg)
-{
-	struct hungtask_mcalib *c = arg;
-
-	complete(&c->started);
-	mutex_lock(&c->m);
-	mutex_unlock(&c->m);
-	while (!kthread_should_stop()) {
-		set_current_state(TASK_INTERRUPTIBLE);
-		if (!kthread_should_stop())
-			schedule();
-		__set_current_state(TASK_RUNNING);
-	}
-	return 0;
-}
-
-static void hungtask_mutex_calibrate(void)
-{
-	unsigned long ip = 0, off, size;
-	char sym[KSYM_SYMBOL_LEN] = "";
-	struct hungtask_mutex_wait mw = {};
-	struct hungtask_mcalib c;
-	char *plus;
-	struct task_struct *k;
-	const char *why = NULL;
-	unsigned int polls;
-	bool found = false;
-
-	mutex_init(&c.m);
-	init_completion(&c.started);
-	mutex_lock(&c.m);
-	k = kthread_run(hungtask_mcalib_fn, &c, "hungtask_mcalib");
-	if (IS_ERR(k)) {
-		mutex_unlock(&c.m);
-		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX, "calibration: no kthread (%ld)",
-				    PTR_ERR(k));
-		return;
-	}
-	wait_for_completion(&c.started);
-	/* We sleep here, so it stops spinning on us and sleeps in the mutex. */
-	for (polls = 0; polls < HUNGTASK_MCALIB_POLLS; polls++) {
-		if (READ_ONCE(k->__state) == TASK_UNINTERRUPTIBLE && !READ_ONCE(k->on_cpu) &&
-		    !list_empty(&c.m.wait_list)) {
-			rcu_read_lock();
-			found = hungtask_mutex_find(k, &mw, &why);
-			rcu_read_unlock();
-			if (found || !why)
-				break;
-		}
-		msleep(1);
-	}
-	/* The function whose frame holds the waiter: the mutex wait (design-locks.md 4.3). */
-	if (found && !mw.why)
-		ip = hungtask_frame_ip_holding(k, mw.waiter);
-	if (ip) {
-		sprint_symbol(sym, ip);
-		plus = strrchr(sym, '+');
-		if (plus && sscanf(plus, "+%lx/%lx", &off, &size) == 2 && off < size) {
-			hungtask_layout.mutex_wait_fn = ip - off;
-			hungtask_layout.mutex_wait_fn_size = size;
-		}
-	}
-	mutex_unlock(&c.m);
-	kthread_stop(k);
-	if (!found)
-		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX,
-				    "calibration: no waiter of our blocked kthread found on its stack%s%s",
-				    why ? ": " : "", why ?: "");
-	else if (mw.why)
-		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX, "calibration: %s", mw.why);
-	else if (mw.lock != (unsigned long)&c.m)
-		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX,
-				    "calibration: the waiter's list head is not our mutex");
-	else if (hungtask_mutex_owner(mw.owner_word) != (unsigned long)current)
-		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX,
-				    "calibration: the owner word does not name us");
-	else if (mw.waiters != 1 || mw.position != 1 || mw.ww_ctx)
-		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX,
-				    "calibration: %u waiters, position %u, ww_ctx %s; expected 1, 1, none",
-				    mw.waiters, mw.position, mw.ww_ctx ? "set" : "none");
-	else if (!hungtask_layout.mutex_wait_fn)
-		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX,
-				    "calibration: no frame of the blocked kthread holds its waiter (ip %lx)",
-				    ip);
-	else
-		pr_info(HUNGTASK_PR_PREFIX "layout: mutex calibrated: the blocked kthread's waiter is linked in our mutex, owner us, after %u polls; its frame is %s\n",
-			polls, sym);
-}
-
 /**
  * hungtask_layout_on() - may the chain code follow hops of @kind?
  * @kind: the layout kind.
@@ -780,8 +685,6 @@ int hungtask_layout_init(void)
 				break;
 		if (k < HUNGTASK_LAYOUT_KINDS)
 			cpu = hungtask_calibrate();
-		if (hungtask_layout.on[HUNGTASK_LAYOUT_MUTEX])
-			hungtask_mutex_calibrate();
 	}
 	kvfree(b.index);
 	kvfree(b.data);
