@@ -384,6 +384,19 @@ bool is_boot_arg(const std::string& a) {
     return a.size() >= 8 && valid_boot_id(a);
 }
 
+// The output flags report and explain share: --redact, --utc, --no-pager.
+bool take_output_flag(const std::string& a, CliCommand& c) {
+    if (a == "--redact")
+        c.redact = true;
+    else if (a == "--utc")
+        c.utc = true;
+    else if (a == "--no-pager")
+        c.no_pager = true;
+    else
+        return false;
+    return true;
+}
+
 Result<CliCommand> parse_report(ArgReader r) {
     CliCommand c;
     c.kind = CliCommand::Kind::report;
@@ -409,24 +422,14 @@ Result<CliCommand> parse_report(ArgReader r) {
         if (listed)
             continue;
         std::string a = r.next();
-        if (a == "--redact") {
-            c.redact = true;
+        if (take_output_flag(a, c))
             continue;
-        }
         if (a == "--json") {
             c.json = true;
             continue;
         }
         if (a == "--last") {
             c.last = true;
-            continue;
-        }
-        if (a == "--utc") {
-            c.utc = true;
-            continue;
-        }
-        if (a == "--no-pager") {
-            c.no_pager = true;
             continue;
         }
         if (a == "-b" || a == "--boot") {
@@ -499,18 +502,8 @@ Result<CliCommand> parse_explain(ArgReader r) {
     c.kind = CliCommand::Kind::explain;
     while (!r.done()) {
         std::string a = r.next();
-        if (a == "--redact") {
-            c.redact = true;
+        if (take_output_flag(a, c))
             continue;
-        }
-        if (a == "--utc") {
-            c.utc = true;
-            continue;
-        }
-        if (a == "--no-pager") {
-            c.no_pager = true;
-            continue;
-        }
         if (a.size() > 1 && a[0] == '-')
             return Error{"unknown option", a};
         c.files.push_back(a);
