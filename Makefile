@@ -3,6 +3,7 @@
 #   make [KVER=6.1|6.12 | KDIR=DIR]   hungtask.ko + build/hungtaskd
 #   make deps                          install what build and tests need (apt-get)
 #   make scenario S=DIR KVER=.. OUT=F  run a scenario in a VM, write the report
+#                                      (S="DIR1 DIR2 ..": one boot for a group)
 #   make check                         unit tests, then VM tests on 6.1 and 6.12
 #   make check-unit | check-vm KVER=.. the two halves
 #   make selftest KVER=..              netlink kselftests in a VM (TAP)
@@ -67,7 +68,7 @@ deps:
 
 scenario: module daemon progs
 	@[ -n "$(S)" ] && [ -n "$(OUT)" ] || { echo "usage: make scenario S=DIR KVER=6.1|6.12 OUT=FILE"; exit 2; }
-	@tools/vm/scenario -s "$(S)" -k "$(or $(KVER),6.1)" -o "$(OUT)"
+	@tools/vm/scenario $(foreach d,$(S),-s "$(d)") -k "$(or $(KVER),6.1)" -o "$(OUT)"
 
 # The netlink selftests (kselftest harness) in a VM; prints TAP and "# Totals:".
 selftest:
