@@ -33,7 +33,7 @@ PROGS := $(patsubst tests/progs/%.c,$(BUILD)/progs/%,$(wildcard tests/progs/*.c)
 # 32-bit builds of some programs, for victims in ia32 syscalls (gcc-multilib).
 PROGS32 := $(BUILD)/progs/ht-write32
 
-.PHONY: all module daemon progs deps scenario selftest ynl-check check check-unit check-vm demo clean
+.PHONY: all module daemon hungtaskd progs deps scenario selftest ynl-check check check-unit check-vm demo clean
 
 all: module daemon
 
@@ -55,6 +55,11 @@ daemon:
 
 progs: $(PROGS) $(PROGS32)
 
+# Only what a VM test needs of the daemon build (tests/check vm): not the unit tests.
+hungtaskd:
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j2 --target hungtaskd
+
 $(BUILD)/progs/%32: tests/progs/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -static -O2 -Wall -Wextra -Werror -pthread -o $@ $<
@@ -66,7 +71,7 @@ $(BUILD)/progs/%: tests/progs/%.c
 deps:
 	@tools/deps
 
-scenario: module daemon progs
+scenario: module hungtaskd progs
 	@[ -n "$(S)" ] && [ -n "$(OUT)" ] || { echo "usage: make scenario S=DIR KVER=6.1|6.12 OUT=FILE"; exit 2; }
 	@tools/vm/scenario $(foreach d,$(S),-s "$(d)") -k "$(or $(KVER),6.1)" -o "$(OUT)"
 
