@@ -197,7 +197,7 @@ std::string wrap_text(const std::string& text, size_t width) {
         // "  Label:   value": the value's column, when the label is short.
         size_t indent = lead + 4;
         size_t colon = line.find(": ", lead);
-        if (colon != std::string::npos && colon < 32 && line.find_first_of("()[]", lead) > colon) {
+        if (colon < 32 && line.find_first_of("()[]", lead) > colon) {
             size_t value = line.find_first_not_of(' ', colon + 1);
             if (value != std::string::npos && value <= width / 2)
                 indent = value;
