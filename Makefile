@@ -102,7 +102,7 @@ clean:
 #   make install [DESTDIR=DIR] [PREFIX=/usr]   daemon, unit, snippets, man pages, DKMS tree
 #   make uninstall [DESTDIR=DIR] [PREFIX=/usr] removes what install put there
 # The version has one source: the daemon's --version.
-VERSION := $(shell sed -n 's/.*kVersion = "\([^"]*\)".*/\1/p' daemon/src/cli/cli.cpp)
+VERSION := $(shell sed -n 's/.*kVersion = "\([^"]*\)".*/\1/p' daemon/src/cli/args.hpp)
 PREFIX ?= /usr
 DESTDIR ?=
 DKMS_SRCDIR ?= /usr/src/hungtask-$(VERSION)
@@ -143,7 +143,7 @@ install-kmod-conf:
 # The module's source tree, standalone: Kbuild finds proto/hungtask.h through
 # -I$(src)/proto, so the header is copied next to module/.
 install-dkms:
-	@[ -n "$(VERSION)" ] || { echo "cannot read the version from daemon/src/cli/cli.cpp"; exit 2; }
+	@[ -n "$(VERSION)" ] || { echo "cannot read the version from daemon/src/cli/args.hpp"; exit 2; }
 	install -d $(DESTDIR)$(DKMS_SRCDIR)/module $(DESTDIR)$(DKMS_SRCDIR)/proto
 	for f in $(PKG_DKMS_SRC); do install -m 0644 $$f $(DESTDIR)$(DKMS_SRCDIR)/$$f || exit 1; done
 	sed 's/#MODULE_VERSION#/$(VERSION)/' packaging/dkms/dkms.conf >$(DESTDIR)$(DKMS_SRCDIR)/dkms.conf

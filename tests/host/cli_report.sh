@@ -139,7 +139,7 @@ inc = json.load(open(sys.argv[1] + "/tests/fixtures/json/report.json"))[0]
 inc["host"]["taint"] = "PDWOEL"
 json.dump([inc], open(sys.argv[2], "w"))
 PY
-"$bin" explain "$tmp/taint.json" >"$tmp/out" 2>&1
+"$bin" explain "$tmp/taint.json" 2>&1 | tr -s "\n " "  " >"$tmp/out"  # wrapped lines read as one
 miss=""
 for w in "P: proprietary module loaded" "D: kernel died recently" "W: kernel issued a warning" "O: out-of-tree module loaded" "E: unsigned module loaded" "L: soft lockup occurred"; do
 	grep -q "$w" "$tmp/out" || miss="$miss [$w]"

@@ -1,5 +1,6 @@
-// Command-line interface: argument parsing and command dispatch, kept out of main.cpp
-// so that tests drive it with argument vectors and string streams.
+// Command-line interface: command dispatch and exit codes, kept out of main.cpp so that
+// tests drive it with argument vectors and string streams.  The arguments are
+// cli/args.hpp, the input files cli/input.hpp, the commands cli/commands.hpp.
 #pragma once
 
 #include <cstdint>
@@ -8,50 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "cli/args.hpp"
 #include "cli/daemon.hpp"
 #include "model/result.hpp"
 
 namespace hungtask {
 
-// Exit codes, documented in --help and the README.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitNotFound = 1;  // nothing found / no such incident, nothing else
-inline constexpr int kExitError = 2;     // usage, permission, unsupported format, I/O error
-
-struct CliCommand {
-    enum class Kind { help, version, run, scan_log, report, explain };
-    Kind kind = Kind::help;
-    std::string help_topic;  // command whose --help was asked ("" = top level)
-
-    RunOptions run;  // run
-
-    std::string state_dir = kDefaultStateDir;  // scan-log --store, report
-    bool store = false;                        // scan-log
-    std::optional<std::string> boot_id;        // scan-log
-    std::optional<int64_t> boot_time;          // scan-log --boot-time, Unix seconds
-    std::vector<std::string> files;            // scan-log FILE..., explain FILE
-
-    bool json = false;                 // report
-    std::optional<int64_t> since;      // report --since, Unix seconds
-    std::optional<int64_t> until;      // report --until, Unix seconds
-    std::optional<std::string> id;     // report ID
-    bool last = false;                 // report --last
-    bool redact = false;               // report, explain --redact (report/redact.hpp)
-    std::optional<std::string> html;   // report --html FILE (report/html.hpp)
-    std::vector<std::string> verdicts;  // report --verdict (any of)
-    std::vector<std::string> modules;   // report --module (culprit module, any of)
-    std::vector<std::string> triggers;  // report --trigger (any of)
-    std::optional<std::string> boot;    // report -b: "0", "-1", "2" or a boot id (prefix)
-    bool utc = false;                   // report, explain: times in UTC (else local)
-    bool no_pager = false;              // report, explain
-};
-
-Result<CliCommand> parse_cli(const std::vector<std::string>& args);
-
 // Runs the command line `args` (without argv[0]).  `in` backs FILE "-".
 int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
             std::ostream& err);
-
-std::string usage_text(const std::string& topic);
 
 }  // namespace hungtask

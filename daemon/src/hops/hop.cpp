@@ -54,10 +54,7 @@ Json to_json(const Hop& h) {
                           [&](const auto& k) {
                               j["reason"] = hopjson::opt(h.reason);
                               k.put_json(j);
-                              for (auto it = h.extra.begin();
-                                   h.extra.is_object() && it != h.extra.end(); ++it)
-                                  if (!j.contains(it.key()))
-                                      j[it.key()] = it.value();
+                              json_merge_unknown(j, h.extra);
                           }},
                h.body);
     return j;
@@ -71,11 +68,11 @@ Hop hop_from_json(const Json& j) {
     auto known = by_name(kind, [&]<class K>(std::type_identity<K>) { return HopBody(K::from_json(j)); });
     if (known) {
         h.body = std::move(*known);
-        // What the kind's put_json() does not write is a newer producer's: kept.
-        Json mine = to_json(h);
-        for (auto it = j.begin(); j.is_object() && it != j.end(); ++it)
-            if (!mine.contains(it.key()))
-                h.extra[it.key()] = it.value();
+        // What the kind's put_json() does not write is a newer producer's: kept, at any
+        // depth (a member of the hop's task object too).
+        Json unknown = json_unknown(j, to_json(h));
+        if (unknown.is_object())
+            h.extra = std::move(unknown);
         return h;
     }
     UnknownHop u{kind, Json::object()};

@@ -563,8 +563,12 @@ std::vector<std::string> unknown_fields(const Incident& in) {
     list_extra(out, "", in.extra);
     for (size_t i = 0; i < in.victims.size(); i++)
         list_extra(out, "victims[" + std::to_string(i) + "]", in.victims[i].extra);
-    for (size_t i = 0; i < in.chain.size(); i++)
-        list_extra(out, "chain[" + std::to_string(i) + "]", in.chain[i].extra);
+    for (size_t i = 0; i < in.chain.size(); i++) {
+        Hop known = in.chain[i];
+        known.extra = Json::object();
+        json_unknown_paths(out, "chain[" + std::to_string(i) + "]", in.chain[i].extra,
+                           to_json(known));
+    }
     list_extra(out, "verdict", in.verdict.extra);
     if (in.verdict.culprit)
         list_extra(out, "verdict.culprit", in.verdict.culprit->extra);

@@ -183,6 +183,33 @@ void wrap_words(std::ostream& out, const std::string& words, size_t first_col,
     out << "\n";
 }
 
+std::string wrap_text(const std::string& text, size_t width) {
+    std::ostringstream out;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.size() <= width) {
+            out << line << "\n";
+            continue;
+        }
+        size_t lead = line.find_first_not_of(' ');
+        if (lead == std::string::npos)
+            lead = 0;
+        // "  Label:   value": the value's column, when the label is short.
+        size_t indent = lead + 4;
+        size_t colon = line.find(": ", lead);
+        if (colon < 32 && line.find_first_of("()[]", lead) > colon) {
+            size_t value = line.find_first_not_of(' ', colon + 1);
+            if (value != std::string::npos && value <= width / 2)
+                indent = value;
+        }
+        indent = std::min(indent, width / 2);
+        size_t first = indent == lead + 4 ? lead : indent;
+        out << line.substr(0, first);
+        wrap_words(out, line.substr(first), first, std::string(indent, ' '), width);
+    }
+    return out.str();
+}
+
 namespace {
 void wrap(std::ostream& out, const std::string& words, size_t first_col, const std::string& indent,
           size_t width) {
@@ -257,177 +284,232 @@ std::string list_time(const Incident& in, const TextOptions& o, bool& stored_onl
 
 }  // namespace
 
+// One incident per row, the columns as wide as what they hold.  What does not fit the
+// width gives way in this order: the BOOT column (the ID starts with the boot's first
+// 8 hex digits; -b and the full report name it); then each row takes two lines, the
+// second, indented, naming culprit and victim ("culprit C / victim V"); narrower
+// still, the time moves to the second line too (" / at T").  A culprit, a function
+// name or a pid is never cut nor split.
 void TextReport::write_list(const std::vector<Incident>& incidents) {
+    struct Row {
+        std::string time, id, boot, victim, verdict, note, culprit;
+        bool named = false;
+    };
     bool any_stored_only = false;
-    std::vector<std::string> times;
-    size_t tw = 4;
+    std::vector<Row> rows;
     for (const auto& in : incidents) {
-        times.push_back(list_time(in, opts_, any_stored_only));
-        tw = std::max(tw, times.back().size());
-    }
-    std::string head = pad("TIME", tw) + " " + pad("ID", 16) + " " + pad("BOOT", 8) + " " +
-                       pad("VICTIM", 24) + " " + pad("VERDICT", 19) + " " + pad("NOTE", 9) +
-                       " CULPRIT";
-    out_ << paint(head, kBold, opts_.color) << "\n";
-    for (size_t i = 0; i < incidents.size(); i++) {
-        const Incident& in = incidents[i];
-        std::string boot = in.boot_id ? in.boot_id->substr(0, 8) : "-";
-        std::string note;
+        Row r;
+        r.time = list_time(in, opts_, any_stored_only);
+        r.id = in.id;
+        r.boot = in.boot_id ? in.boot_id->substr(0, 8) : "-";
+        r.victim = victim_short(in);
+        r.verdict = verdict_kind_name(in.verdict);
         if (in.panicked || in.trigger == Trigger::panic)
-            note = "panic";
+            r.note = "panic";
         if (in.repeats > 1)
-            note += (note.empty() ? "" : ",") + std::string("x") + std::to_string(in.repeats);
-        if (note.empty())
-            note = "-";
-        bool named = in.verdict.culprit.has_value();
-        std::string verdict = pad(verdict_kind_name(in.verdict), 19);
-        out_ << pad(times[i], tw) << " " << pad(in.id, 16) << " " << pad(boot, 8) << " "
-             << pad(victim_short(in), 24) << " "
-             << paint(verdict, named ? kRed : kYellow, opts_.color) << " "
-             << paint(pad(note, 9), kBold, opts_.color && note != "-") << " "
-             << culprit_text(in.verdict.culprit) << "\n";
+            r.note += (r.note.empty() ? "" : ",") + std::string("x") + std::to_string(in.repeats);
+        if (r.note.empty())
+            r.note = "-";
+        r.culprit = culprit_text(in.verdict.culprit);
+        r.named = in.verdict.culprit.has_value();
+        rows.push_back(std::move(r));
+    }
+    Row head{"TIME", "ID", "BOOT", "VICTIM", "VERDICT", "NOTE", "CULPRIT", false};
+    auto width_of = [&](std::string Row::*col) {
+        size_t w = (head.*col).size();
+        for (const auto& r : rows)
+            w = std::max(w, (r.*col).size());
+        return w;
+    };
+    size_t tw = width_of(&Row::time), iw = width_of(&Row::id), bw = width_of(&Row::boot),
+           vw = width_of(&Row::victim), dw = width_of(&Row::verdict), nw = width_of(&Row::note),
+           cw = width_of(&Row::culprit);
+    std::string sep = "  ";
+    size_t one_line = tw + iw + vw + dw + nw + cw + 5 * sep.size();
+    bool boot_col = one_line + bw + sep.size() <= opts_.width;
+    bool two_lines = !boot_col && one_line > opts_.width;
+    bool time_below = two_lines && tw + iw + dw + nw + 3 * sep.size() > opts_.width;
+    if (time_below)
+        sep = " ";
+    auto row_text = [&](const Row& r, bool header) {
+        std::string line = time_below ? "" : pad(r.time, tw) + sep;
+        line += pad(r.id, iw) + sep;
+        if (boot_col)
+            line += pad(r.boot, bw) + sep;
+        std::string verdict = pad(r.verdict, dw);
+        std::string note = two_lines ? r.note : pad(r.note, nw);
+        if (!header) {
+            verdict = paint(verdict, r.named ? kRed : kYellow, opts_.color);
+            note = paint(note, kBold, opts_.color && r.note != "-");
+        }
+        if (two_lines)
+            return line + verdict + sep + note;
+        return line + pad(r.victim, vw) + sep + verdict + sep + note + sep + r.culprit;
+    };
+    out_ << paint(row_text(head, true), kBold, opts_.color) << "\n";
+    std::string indent(time_below ? 2 : tw + sep.size(), ' ');
+    for (const Row& r : rows) {
+        out_ << row_text(r, false) << "\n";
+        if (two_lines) {
+            out_ << indent;
+            wrap_words(out_,
+                       "culprit " + r.culprit + " / victim " + r.victim +
+                           (time_below ? " / at " + r.time : std::string()),
+                       indent.size(), indent + "  ", opts_.width);
+        }
     }
     if (any_stored_only)
-        out_ << "* no detection time in the record (imported from a log): the time it was "
-                "stored\n";
+        wrap_words(out_,
+                   "* no detection time in the record (imported from a log): the time it was "
+                   "stored",
+                   0, "  ", opts_.width);
 }
 
 void TextReport::write_incident(const Incident& in) {
+    // Every line within the width: what is not wrapped on the way (one-line fields that a
+    // long value makes too wide: taint, source, unknown fields) is wrapped here.
+    std::ostringstream text;
+    write_incident_to(text, in);
+    out_ << wrap_text(text.str(), opts_.width);
+}
+
+void TextReport::write_incident_to(std::ostream& out, const Incident& in) {
     const std::string hang = "             ";  // under the values of "  Verdict:   "
-    out_ << "Incident " << in.id << " (" << trigger_display(in) << ")\n";
-    out_ << "  Verdict:   "
-         << paint(verdict_kind_display(in.verdict), in.verdict.culprit ? kRed : kYellow,
-                  opts_.color);
+    out << "Incident " << in.id << " (" << trigger_display(in) << ")\n";
+    out << "  Verdict:   "
+        << paint(verdict_kind_display(in.verdict), in.verdict.culprit ? kRed : kYellow,
+                 opts_.color);
     if (in.verdict.confidence)
-        out_ << " (confidence " << to_string(*in.verdict.confidence) << ")";
+        out << " (confidence " << to_string(*in.verdict.confidence) << ")";
     else if (in.verdict.confidence_name)
-        out_ << " (confidence " << *in.verdict.confidence_name << ", unknown to this hungtaskd)";
-    out_ << "\n";
+        out << " (confidence " << *in.verdict.confidence_name << ", unknown to this hungtaskd)";
+    out << "\n";
     if (!in.verdict.summary.empty()) {
-        out_ << "  Summary:   ";
-        wrap(out_, in.verdict.summary, hang.size(), hang, opts_.width);
+        out << "  Summary:   ";
+        wrap(out, in.verdict.summary, hang.size(), hang, opts_.width);
     }
-    out_ << "  Culprit:   "
-         << (in.verdict.culprit ? culprit_text(in.verdict.culprit) : "none proven") << "\n";
+    out << "  Culprit:   "
+        << (in.verdict.culprit ? culprit_text(in.verdict.culprit) : "none proven") << "\n";
     if (!in.related.empty()) {  // report/related.hpp
         std::string ids;
         for (const auto& other : in.related)
             ids += (ids.empty() ? "" : ", ") + other;
-        out_ << "  Related:   ";
-        wrap(out_, "same root cause as incident " + ids, hang.size(), hang, opts_.width);
+        out << "  Related:   ";
+        wrap(out, "same root cause as incident " + ids, hang.size(), hang, opts_.width);
     }
-    out_ << "  Detected:  ";
+    out << "  Detected:  ";
     if (auto t = in.detected_at ? parse_record_time(*in.detected_at) : std::nullopt)
-        out_ << display_time(*t, opts_.utc);
+        out << display_time(*t, opts_.utc);
     else
-        out_ << in.detected_at.value_or("unknown time");
+        out << in.detected_at.value_or("unknown time");
     if (in.first_seen_uptime_s)
-        out_ << " (uptime " << format_uptime(*in.first_seen_uptime_s) << " s)";
-    out_ << "\n";
-    out_ << "  Boot:      " << in.boot_id.value_or("unknown") << ", seq " << in.seq << "\n";
-    out_ << "  Source:    " << (in.source.empty() ? "unknown" : in.source) << ", reported "
-         << in.repeats << (in.repeats == 1 ? " time" : " times");
+        out << " (uptime " << format_uptime(*in.first_seen_uptime_s) << " s)";
+    out << "\n";
+    out << "  Boot:      " << in.boot_id.value_or("unknown") << ", seq " << in.seq << "\n";
+    out << "  Source:    " << (in.source.empty() ? "unknown" : in.source) << ", reported "
+        << in.repeats << (in.repeats == 1 ? " time" : " times");
     if (in.last_seen_uptime_s && in.repeats > 1)
-        out_ << ", last at uptime " << format_uptime(*in.last_seen_uptime_s) << " s";
-    out_ << "\n";
+        out << ", last at uptime " << format_uptime(*in.last_seen_uptime_s) << " s";
+    out << "\n";
     if (in.panicked)
-        out_ << "  Panic:     the kernel panicked after this report (hung_task_panic)\n";
+        out << "  Panic:     the kernel panicked after this report (hung_task_panic)\n";
     if (auto unknown = unknown_fields(in); !unknown.empty()) {
-        out_ << "  Unknown:   fields of a newer producer, kept:";
+        std::string names = "fields of a newer producer, kept:";
         for (const auto& f : unknown)
-            out_ << " " << f;
-        out_ << "\n";
+            names += " " + f;
+        out << "  Unknown:   ";
+        wrap(out, names, hang.size(), hang, opts_.width);
     }
 
     for (size_t i = 0; i < in.victims.size(); i++) {
         const Victim& v = in.victims[i];
-        out_ << "\nVictim" << (in.victims.size() > 1 ? " " + std::to_string(i + 1) : "") << ": "
-             << v.comm << " (pid " << v.pid;
+        out << "\nVictim" << (in.victims.size() > 1 ? " " + std::to_string(i + 1) : "") << ": "
+            << v.comm << " (pid " << v.pid;
         if (v.tgid && *v.tgid != v.pid)
-            out_ << ", tgid " << *v.tgid;
+            out << ", tgid " << *v.tgid;
         if (v.ppid)
-            out_ << ", ppid " << *v.ppid;
-        out_ << ")\n";
-        out_ << "  State:      " << v.state.value_or("unknown");
+            out << ", ppid " << *v.ppid;
+        out << ")\n";
+        out << "  State:      " << v.state.value_or("unknown");
         if (v.blocked_s)
-            out_ << ", blocked for more than " << *v.blocked_s << " s";
-        out_ << "\n";
-        out_ << "  Syscall:    " << v.syscall.value_or("none known (kernel thread, or not shown)");
+            out << ", blocked for more than " << *v.blocked_s << " s";
+        out << "\n";
+        out << "  Syscall:    " << v.syscall.value_or("none known (kernel thread, or not shown)");
         if (v.syscall && v.syscall_abi && *v.syscall_abi != "x86_64")
-            out_ << " (" << *v.syscall_abi << " ABI)";
-        out_ << "\n";
-        out_ << "  Blocked in: " << blocked_in(v).value_or("unknown") << "\n";
+            out << " (" << *v.syscall_abi << " ABI)";
+        out << "\n";
+        out << "  Blocked in: " << blocked_in(v).value_or("unknown") << "\n";
         if (v.workqueue)
-            out_ << "  Workqueue:  " << *v.workqueue << "\n";
+            out << "  Workqueue:  " << *v.workqueue << "\n";
         if (v.stack.empty()) {
-            out_ << "  Stack:      not captured\n";
+            out << "  Stack:      not captured\n";
         } else {
-            out_ << "  Stack:\n";
+            out << "  Stack:\n";
             for (const auto& f : v.stack)
-                out_ << "    " << f << "\n";
+                out << "    " << f << "\n";
         }
         if (!v.stack_unreliable.empty())
-            out_ << "  (" << v.stack_unreliable.size()
-                 << " unreliable \"?\" frames left out: stale stack words, hints only)\n";
+            out << "  (" << v.stack_unreliable.size()
+                << " unreliable \"?\" frames left out: stale stack words, hints only)\n";
     }
     if (in.capture.is_object() && in.capture.contains("stack_note") &&
         in.capture["stack_note"].is_string())
-        out_ << "  Not read:   stack of " << in.capture["stack_note"].get<std::string>() << "\n";
+        out << "  Not read:   stack of " << in.capture["stack_note"].get<std::string>() << "\n";
 
     if (in.chain.empty()) {
-        out_ << "\nChain: none captured\n";
+        out << "\nChain: none captured\n";
     } else {
-        out_ << "\nChain (victim first):\n";
+        out << "\nChain (victim first):\n";
         for (size_t i = 0; i < in.chain.size(); i++) {
             std::ostringstream hop;
             render_hop(hop, i + 1, in.chain[i]);
             std::istringstream lines(hop.str());
             for (std::string line; std::getline(lines, line);)
-                wrap_line(out_, line, opts_.width);
+                wrap_line(out, line, opts_.width);
         }
     }
 
     if (!in.verdict.evidence.empty()) {
-        out_ << "\nEvidence:\n";
+        out << "\nEvidence:\n";
         for (const auto& line : in.verdict.evidence) {
-            out_ << "  - ";
-            wrap(out_, line, 4, "    ", opts_.width);
+            out << "  - ";
+            wrap(out, line, 4, "    ", opts_.width);
         }
     }
 
     const Host& h = in.host;
-    out_ << "\nHost:\n";
-    out_ << "  kernel release:         " << or_unknown(h.kernel_release) << "\n";
-    out_ << "  preemption:             " << or_unknown(h.preemption) << "\n";
-    out_ << "  kernel.watchdog:        " << or_unknown(h.watchdog) << "\n";
-    out_ << "  softlockup_panic:       " << or_unknown(h.softlockup_panic) << "\n";
-    out_ << "  hung_task_timeout_secs: " << or_unknown(h.hung_task_timeout_secs) << "\n";
-    out_ << "  hung_task_panic:        " << or_unknown(h.hung_task_panic) << "\n";
-    out_ << "  taint:                  " << taint_text(h.taint) << "\n";
-    out_ << "  out-of-tree modules:    ";
+    out << "\nHost:\n";
+    out << "  kernel release:         " << or_unknown(h.kernel_release) << "\n";
+    out << "  preemption:             " << or_unknown(h.preemption) << "\n";
+    out << "  kernel.watchdog:        " << or_unknown(h.watchdog) << "\n";
+    out << "  softlockup_panic:       " << or_unknown(h.softlockup_panic) << "\n";
+    out << "  hung_task_timeout_secs: " << or_unknown(h.hung_task_timeout_secs) << "\n";
+    out << "  hung_task_panic:        " << or_unknown(h.hung_task_panic) << "\n";
+    out << "  taint:                  " << taint_text(h.taint) << "\n";
+    out << "  out-of-tree modules:    ";
     if (!h.out_of_tree_modules) {
-        out_ << "unknown";
+        out << "unknown";
     } else if (h.out_of_tree_modules->empty()) {
-        out_ << "none";
+        out << "none";
     } else {
         for (size_t i = 0; i < h.out_of_tree_modules->size(); i++)
-            out_ << (i ? ", " : "") << (*h.out_of_tree_modules)[i];
+            out << (i ? ", " : "") << (*h.out_of_tree_modules)[i];
     }
-    out_ << "\n";
+    out << "\n";
     auto implications = host_implications(h);
     if (!implications.empty()) {
-        out_ << "\nWhat the host context implies:\n";
+        out << "\nWhat the host context implies:\n";
         for (const auto& line : implications) {
-            out_ << "  - ";
-            wrap(out_, line, 4, "    ", opts_.width);
+            out << "  - ";
+            wrap(out, line, 4, "    ", opts_.width);
         }
     }
     if (!in.verdict.next_steps.empty()) {
-        out_ << "\nWhat to do next:\n";
+        out << "\nWhat to do next:\n";
         for (size_t i = 0; i < in.verdict.next_steps.size(); i++) {
             std::string num = "  " + std::to_string(i + 1) + ". ";
-            out_ << num;
-            wrap(out_, in.verdict.next_steps[i], num.size(), std::string(num.size(), ' '),
+            out << num;
+            wrap(out, in.verdict.next_steps[i], num.size(), std::string(num.size(), ' '),
                  opts_.width);
         }
     }

@@ -43,6 +43,7 @@ class TextReport : public ReportWriter {
     void write_incident(const Incident& incident) override;
 
   private:
+    void write_incident_to(std::ostream& out, const Incident& incident);
     std::ostream& out_;
     TextOptions opts_;
 };
@@ -77,5 +78,10 @@ std::string culprit_text(const std::optional<Culprit>& culprit);
 // not cut.
 void wrap_words(std::ostream& out, const std::string& words, size_t first_col,
                 const std::string& indent, size_t width);
+
+// Every line of `text` longer than `width` wrapped the same way (a "Label:   value" line
+// continues under its value, any other under its indentation plus four columns); lines
+// that fit are left as they are.
+std::string wrap_text(const std::string& text, size_t width);
 
 }  // namespace hungtask

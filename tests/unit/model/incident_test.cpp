@@ -229,6 +229,31 @@ TEST(Incident, UnknownValuesAndFieldsOfANewerProducerRoundTrip) {
     EXPECT_EQ(*again, *r);
 }
 
+// Inside a hop too: a member of a hop's task object or of an array element of a hop is a
+// newer producer's as much as a member of the hop itself; kept, named by its path.
+TEST(Incident, UnknownFieldsNestedInAHopRoundTrip) {
+    // The seed look-alike export: its worker hop has a task, its cpu hop a hog.
+    Json j = Json::parse(test::read_file(test::fixture_path("json/report.json")))[0];
+    size_t with_task = j["chain"].size();
+    std::string task_key;
+    for (size_t i = 0; i < j["chain"].size(); i++)
+        for (const char* k : {"task", "hog", "owner"})
+            if (j["chain"][i].contains(k) && j["chain"][i][k].is_object() &&
+                with_task == j["chain"].size())
+                with_task = i, task_key = k;
+    ASSERT_LT(with_task, j["chain"].size()) << "full_incident() has a hop with a task";
+    j["chain"][with_task][task_key]["cgroup_id"] = 4242;
+    j["chain"][with_task][task_key]["sched"] = {{"vruntime", 99}};
+    auto r = incident_from_json(j);
+    ASSERT_TRUE(r) << r.error().to_string();
+    auto unknown = unknown_fields(*r);
+    std::string at = "chain[" + std::to_string(with_task) + "]." + task_key + ".";
+    for (const std::string& f : {at + "cgroup_id", at + "sched"})
+        EXPECT_NE(std::find(unknown.begin(), unknown.end(), f), unknown.end()) << f;
+    Json back = to_json(*r);
+    EXPECT_EQ(back["chain"][with_task][task_key], j["chain"][with_task][task_key]);
+}
+
 // Records stored before verdicts had confidence, evidence and next steps still read.
 TEST(Incident, VerdictExtrasAreOptionalWhenReading) {
     Json j = to_json(full_incident());
