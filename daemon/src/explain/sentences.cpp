@@ -200,6 +200,19 @@ std::string hop_clause(const Hop& h) {
             return o ? s + " owned by " + o->name() + " in state " + o->state.value_or("?")
                      : s + " (owner not proven)";
         }
+        case HopKind::rwsem: {
+            std::string s = "waits in " + lock_call(h) + " for rw_semaphore " +
+                            lock_sym_of(h).value_or(lock_addr_of(h).value_or("?"));
+            if (auto o = lock_owner(h))
+                return s + " owned by " + o->name() + " in state " + o->state.value_or("?");
+            s += ", owned by readers";
+            if (auto n = rwsem_readers(h); n && *n > 0)
+                s += " (" + std::to_string(*n) + ")";
+            if (auto r = rwsem_last_reader(h))
+                s += "; the kernel keeps only the last reader to take it, " + r->name() +
+                     ", which may have released it";
+            return s + " (holder not proven)";
+        }
         case HopKind::other:
             break;
     }

@@ -15,6 +15,7 @@
 #include "hops/fields.hpp"
 #include "hops/flush_work.hpp"
 #include "hops/mutex.hpp"
+#include "hops/rwsem.hpp"
 #include "hops/worker.hpp"
 
 namespace hungtask {
@@ -33,7 +34,8 @@ struct UnknownHop {
 };
 
 // The known kinds, then UnknownHop (last).  A new kind adds its type here.
-using HopBody = std::variant<FlushWorkHop, WorkerHop, CpuHop, MutexHop, UnknownHop>;
+using HopBody =
+    std::variant<FlushWorkHop, WorkerHop, CpuHop, MutexHop, RwsemHop, UnknownHop>;
 
 struct Hop {
     bool verified = false;
