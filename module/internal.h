@@ -136,6 +136,20 @@ struct hungtask_hop_rwsem {
 	u64 owner_offcpu_ns;
 };
 
+/* chain_sem.c: a task in down() -> the semaphore (no holder recorded). */
+struct hungtask_hop_sem {
+	unsigned long lock;
+	unsigned int count;
+	unsigned int waiters;
+	unsigned int position;
+	unsigned int nr_others;		/* other waiters listed below, in list order */
+	char lock_sym[64];
+	struct {
+		pid_t pid;
+		char comm[TASK_COMM_LEN];
+	} others[HUNGTASK_LOCK_WAITERS_MAX];
+};
+
 struct hungtask_hop {
 	enum hungtask_hop_kind kind;
 	bool verified;
@@ -147,6 +161,7 @@ struct hungtask_hop {
 		struct hungtask_hop_cpu cpu;
 		struct hungtask_hop_mutex mutex;
 		struct hungtask_hop_rwsem rwsem;
+		struct hungtask_hop_sem sem;
 	};
 };
 
@@ -222,6 +237,7 @@ enum hungtask_layout_kind {
 	HUNGTASK_LAYOUT_WQ_NAME,	/* pool_workqueue.wq, workqueue_struct.name */
 	HUNGTASK_LAYOUT_MUTEX,		/* struct mutex owner/wait_list, struct mutex_waiter */
 	HUNGTASK_LAYOUT_RWSEM,		/* struct rw_semaphore count/owner/wait_list, rwsem_waiter */
+	HUNGTASK_LAYOUT_SEMAPHORE,	/* struct semaphore count/wait_list, semaphore_waiter */
 	HUNGTASK_LAYOUT_KINDS,
 };
 
@@ -252,10 +268,13 @@ struct hungtask_layout {
 	unsigned int mutex_size, mutex_owner, mutex_wait_list;
 	unsigned int mwaiter_size, mwaiter_list, mwaiter_task, mwaiter_ww_ctx;
 	unsigned long mutex_wait_fn, mutex_wait_fn_size;	/* text holding the waiter's frame */
-	/* design-locks.md 5: rw_semaphore is public, rwsem_waiter not. */
+	/* design-locks.md 5, 6: rw_semaphore and semaphore public, their waiters not. */
 	unsigned int rwsem_size, rwsem_count, rwsem_owner, rwsem_wait_list;
 	unsigned int rwaiter_size, rwaiter_list, rwaiter_task;
 	unsigned long rwsem_read_fn, rwsem_read_fn_size, rwsem_write_fn, rwsem_write_fn_size;
+	unsigned int sem_size, sem_count, sem_wait_list;
+	unsigned int swaiter_size, swaiter_list, swaiter_task;
+	unsigned long sem_wait_fn, sem_wait_fn_size;
 };
 extern struct hungtask_layout hungtask_layout;
 
@@ -486,6 +505,7 @@ extern const struct hungtask_chain_kind hungtask_chain_kind_worker;	/* chain_wor
 extern const struct hungtask_chain_kind hungtask_chain_kind_cpu;		/* chain_cpu.c */
 extern const struct hungtask_chain_kind hungtask_chain_kind_mutex;	/* chain_mutex.c */
 extern const struct hungtask_chain_kind hungtask_chain_kind_rwsem;	/* chain_rwsem.c */
+extern const struct hungtask_chain_kind hungtask_chain_kind_sem;		/* chain_sem.c */
 int hungtask_chain_init(void);
 void hungtask_chain_exit(void);
 void hungtask_chain_follow(struct hungtask_ctx *ctx, struct task_struct *t);

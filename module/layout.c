@@ -32,6 +32,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
+#include <linux/semaphore.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -61,6 +62,7 @@ static const char *const hungtask_layout_kind_names[HUNGTASK_LAYOUT_KINDS] = {
 	[HUNGTASK_LAYOUT_WQ_NAME] = "wq_name",
 	[HUNGTASK_LAYOUT_MUTEX] = "mutex",
 	[HUNGTASK_LAYOUT_RWSEM] = "rwsem",
+	[HUNGTASK_LAYOUT_SEMAPHORE] = "semaphore",
 };
 
 /**
@@ -146,6 +148,15 @@ static const struct hungtask_member_spec hungtask_members[] = {
 	  sizeof(struct list_head), NULL, -1 },
 	{ "rwsem_waiter", "task", HUNGTASK_LAYOUT_RWSEM, &L->rwaiter_task, sizeof(void *), NULL,
 	  -1 },
+	/* struct semaphore (public) and semaphore_waiter (kernel/locking/semaphore.c, private). */
+	{ "semaphore", "count", HUNGTASK_LAYOUT_SEMAPHORE, &L->sem_count, sizeof(unsigned int),
+	  NULL, offsetof(struct semaphore, count) },
+	{ "semaphore", "wait_list", HUNGTASK_LAYOUT_SEMAPHORE, &L->sem_wait_list,
+	  sizeof(struct list_head), NULL, offsetof(struct semaphore, wait_list) },
+	{ "semaphore_waiter", "list", HUNGTASK_LAYOUT_SEMAPHORE, &L->swaiter_list,
+	  sizeof(struct list_head), NULL, -1 },
+	{ "semaphore_waiter", "task", HUNGTASK_LAYOUT_SEMAPHORE, &L->swaiter_task, sizeof(void *),
+	  NULL, -1 },
 };
 
 /* Structs whose size bounds the reads: every member read lies inside. */
@@ -162,6 +173,8 @@ static const struct {
 	{ "mutex_waiter", &L->mwaiter_size },
 	{ "rw_semaphore", &L->rwsem_size },
 	{ "rwsem_waiter", &L->rwaiter_size },
+	{ "semaphore", &L->sem_size },
+	{ "semaphore_waiter", &L->swaiter_size },
 };
 #undef L
 
@@ -512,6 +525,10 @@ static void hungtask_layout_from_btf(const struct hungtask_btf *b)
 		hungtask_layout_off(HUNGTASK_LAYOUT_RWSEM,
 				    "struct rw_semaphore is %u bytes in BTF, %zu in the headers",
 				    hungtask_layout.rwsem_size, sizeof(struct rw_semaphore));
+	if (hungtask_layout.sem_size != sizeof(struct semaphore))
+		hungtask_layout_off(HUNGTASK_LAYOUT_SEMAPHORE,
+				    "struct semaphore is %u bytes in BTF, %zu in the headers",
+				    hungtask_layout.sem_size, sizeof(struct semaphore));
 	if (hungtask_layout.barrier_size != sizeof(struct hungtask_wq_barrier))
 		hungtask_layout_off(HUNGTASK_LAYOUT_FLUSH_WORK,
 				    "struct wq_barrier is %u bytes in BTF, our mirror %zu",

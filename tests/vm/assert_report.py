@@ -123,7 +123,7 @@ def check_incident(report, exp, parts, abi):
         wt = (hops.get("worker") or {}).get("task") or {}
         if ec.get("worker_in_runq") and wt.get("pid") not in waiting:
             fail(msgs, f"the worker {wt.get('pid')} is not among the runqueue waiters {waiting}")
-    for kind in ("mutex", "rwsem"):
+    for kind in ("mutex", "rwsem", "semaphore"):
         if kind not in parts or kind not in exp:
             continue
         # A lock hop (docs/design-locks.md 7): its own keys; owner is a task

@@ -23,6 +23,7 @@ HopKind hop_kind(const Hop& h) {
         HopKind operator()(const CpuHop&) const { return HopKind::cpu; }
         HopKind operator()(const MutexHop&) const { return HopKind::mutex; }
         HopKind operator()(const RwsemHop&) const { return HopKind::rwsem; }
+        HopKind operator()(const SemaphoreHop&) const { return HopKind::semaphore; }
         HopKind operator()(const UnknownHop&) const { return HopKind::other; }
     };
     return std::visit(Kind{}, h.body);
@@ -179,24 +180,32 @@ bool owner_lock_hop(const Hop& h) {
 std::string lock_call(const Hop& h) {
     if (const auto* r = h.as<RwsemHop>())
         return r->write == true ? "down_write()" : r->write == false ? "down_read()" : "down_*()";
+    if (h.as<SemaphoreHop>())
+        return "down()";
     return "mutex_lock()";
 }
 
 std::string lock_type(const Hop& h) {
     if (h.as<RwsemHop>())
         return "rw_semaphore";
+    if (h.as<SemaphoreHop>())
+        return "semaphore";
     return "mutex";
 }
 
 std::optional<std::string> lock_sym_of(const Hop& h) {
     if (const auto* r = h.as<RwsemHop>())
         return r->lock_sym;
+    if (const auto* s = h.as<SemaphoreHop>())
+        return s->lock_sym;
     return mutex_lock_sym(h);
 }
 
 std::optional<std::string> lock_addr_of(const Hop& h) {
     if (const auto* r = h.as<RwsemHop>())
         return r->lock;
+    if (const auto* s = h.as<SemaphoreHop>())
+        return s->lock;
     return mutex_lock_addr(h);
 }
 
@@ -226,6 +235,8 @@ std::optional<std::string> lock_owner_stack_note(const Hop& h) {
 std::optional<int64_t> lock_waiters(const Hop& h) {
     if (const auto* r = h.as<RwsemHop>())
         return r->waiters;
+    if (const auto* s = h.as<SemaphoreHop>())
+        return s->waiters;
     return mutex_waiters(h);
 }
 
@@ -243,6 +254,19 @@ std::optional<int64_t> rwsem_readers(const Hop& h) {
     return r ? r->readers : std::nullopt;
 }
 
+std::optional<int64_t> sem_count(const Hop& h) {
+    const auto* s = h.as<SemaphoreHop>();
+    return s ? s->count : std::nullopt;
+}
+
+std::vector<std::string> sem_other_waiters(const Hop& h) {
+    std::vector<std::string> out;
+    if (const auto* s = h.as<SemaphoreHop>())
+        for (const auto& w : s->other_waiters)
+            out.push_back(w.comm.value_or("?") + " (pid " +
+                          (w.pid ? std::to_string(*w.pid) : std::string("?")) + ")");
+    return out;
+}
 
 std::vector<std::string> cpu_holder_stack(const Hop& h) {
     const auto* c = h.as<CpuHop>();

@@ -16,6 +16,7 @@
 #include "hops/flush_work.hpp"
 #include "hops/mutex.hpp"
 #include "hops/rwsem.hpp"
+#include "hops/semaphore.hpp"
 #include "hops/worker.hpp"
 
 namespace hungtask {
@@ -35,7 +36,7 @@ struct UnknownHop {
 
 // The known kinds, then UnknownHop (last).  A new kind adds its type here.
 using HopBody =
-    std::variant<FlushWorkHop, WorkerHop, CpuHop, MutexHop, RwsemHop, UnknownHop>;
+    std::variant<FlushWorkHop, WorkerHop, CpuHop, MutexHop, RwsemHop, SemaphoreHop, UnknownHop>;
 
 struct Hop {
     bool verified = false;

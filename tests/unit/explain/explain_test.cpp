@@ -647,7 +647,7 @@ TEST(Explain, ARunnableOrRunningMutexOwnerLeavesTheVerdictToTheCpuRules) {
 }  // namespace
 }  // namespace hungtask
 
-// ------------------------------------------------------------------ rwsem
+// ------------------------------------------------------------------ rwsem, semaphore
 
 namespace hungtask {
 namespace {
@@ -702,6 +702,24 @@ TEST(Explain, AnRwsemOwnedByReadersNamesTheLastReaderButNoCulprit) {
     // Even marked verified by a confused record, a last reader is never an owner.
     in.chain[0].verified = true;
     EXPECT_FALSE(explain_verdict(in).culprit);
+}
+
+TEST(Explain, ASemaphoreWaitIsAnHonestUnknownWithItsFacts) {
+    Incident in = fixture_input("verdict-lock_chain.json");
+    SemaphoreHop s;
+    s.lock_sym = "rdr_sem [rdr_drv]";
+    s.count = 0;
+    s.waiters = 2;
+    s.position = 1;
+    s.other_waiters = {{int64_t(141), std::string("sem-w2")}};
+    in.chain[0].body = s;
+    in.chain[0].reason = "the kernel records no holder of a semaphore";
+    Verdict v = explain_verdict(in);
+    EXPECT_EQ(v.kind, VerdictKind::unknown);
+    EXPECT_FALSE(v.culprit);
+    for (const char* want : {"semaphore rdr_sem [rdr_drv]", "count 0", "2 waiters",
+                             "sem-w2 (pid 141)", "records no holder"})
+        EXPECT_NE(v.summary.find(want), std::string::npos) << want << ": " << v.summary;
 }
 
 }  // namespace

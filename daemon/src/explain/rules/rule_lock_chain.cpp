@@ -1,8 +1,8 @@
 // lock_chain: the victim waits on a mutex or an rw_semaphore held for write (through
 // verified lock hops) whose owner sleeps holding it; the owner, in the function that sleeps
 // with the lock held, is the cause.  An rwsem owned by readers names no holder (the kernel
-// keeps only the last reader, maybe stale: the hop is not verified): it is refused with what
-// is known, for an honest unknown.
+// keeps only the last reader, maybe stale: the hop is not verified) and a semaphore records
+// none: both are refused with what is known, for an honest unknown.
 // An owner that runs or waits for a CPU is followed by the module into a cpu hop and left
 // to the cpu rules; an owner in a wait no kind follows is refused (an honest unknown).
 #include "explain/facts.hpp"
@@ -27,6 +27,14 @@ std::string lock_name(const Hop& h) {
 
 std::optional<Verdict> rule_lock_chain(const Incident& in, Refusals& refusals) {
     const std::vector<Hop>& ch = in.chain;
+    if (!ch.empty() && hop_kind(ch.back()) == HopKind::semaphore && hop_verified(ch.back())) {
+        // No holder field on these kernels (upstream's last_holder is 6.16+).
+        refusals.push_back({"the kernel records no holder of a semaphore, so none can be named",
+                            "While it hangs, look for the task that took " + lock_name(ch.back()) +
+                                " with down() and has not called up(): its code path is the "
+                                "cause (echo w > /proc/sysrq-trigger lists blocked tasks)."});
+        return std::nullopt;
+    }
     if (ch.empty() || !owner_lock_hop(ch[0]))
         return std::nullopt;
     size_t n = 0;
