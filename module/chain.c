@@ -17,6 +17,8 @@ static const struct hungtask_chain_kind *const hungtask_chain_kinds[] = {
 	[HUNGTASK_HOP_KIND_WORKER] = &hungtask_chain_kind_worker,
 	[HUNGTASK_HOP_KIND_CPU] = &hungtask_chain_kind_cpu,
 	[HUNGTASK_HOP_KIND_MUTEX] = &hungtask_chain_kind_mutex,
+	[HUNGTASK_HOP_KIND_RWSEM] = &hungtask_chain_kind_rwsem,
+	[HUNGTASK_HOP_KIND_SEMAPHORE] = &hungtask_chain_kind_sem,
 };
 /* A kind added to proto/hungtask.yaml needs its line above. */
 static_assert(ARRAY_SIZE(hungtask_chain_kinds) == HUNGTASK_HOP_KINDS);

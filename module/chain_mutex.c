@@ -48,13 +48,13 @@ static bool hungtask_read_ul(unsigned long addr, unsigned long *v)
 	return addr && !copy_from_kernel_nofault(v, (void *)addr, sizeof(*v));
 }
 
-/* Is list node @n a mutex_waiter on its own task's stack (else: the list head)? */
-static bool hungtask_node_is_waiter(unsigned long n, unsigned long *task)
+/* Is list node @n a waiter on its own task's stack (else: the list head)? */
+static bool hungtask_node_is_waiter(unsigned long n, const struct hungtask_waiter_shape *sh,
+				    unsigned long *task)
 {
-	const struct hungtask_layout *l = &hungtask_layout;
 	unsigned long stack;
 
-	if (!hungtask_read_ul(n - l->mwaiter_list + l->mwaiter_task, task) || !*task ||
+	if (!hungtask_read_ul(n - sh->waiter_list + sh->waiter_task, task) || !*task ||
 	    !hungtask_read_ul(*task + offsetof(struct task_struct, stack), &stack) || !stack)
 		return false;
 	return n >= stack && n < stack + THREAD_SIZE;
@@ -74,29 +74,36 @@ static bool hungtask_node_next(unsigned long n, unsigned long *next)
 
 struct hungtask_mutex_search {
 	struct task_struct *t;
+	const struct hungtask_waiter_shape *shape;
 	struct hungtask_mutex_wait *mw;
 };
 
-/* A word equal to the task pointer may be its waiter's .task: check and walk. */
+/*
+ * A word equal to the task pointer may be its waiter's .task: check and walk.
+ * The waiter's shape (its list and task offsets, the lock's list head and the
+ * lock words to read) says which kind of lock; the walk is the same for the
+ * mutex, rwsem and semaphore waiters (docs/design-locks.md 2, 5, 6).
+ */
 static bool hungtask_mutex_word(unsigned long addr, unsigned long word, void *arg)
 {
-	const struct hungtask_layout *l = &hungtask_layout;
 	struct hungtask_mutex_search *s = arg;
+	const struct hungtask_waiter_shape *sh = s->shape;
 	struct hungtask_mutex_wait *mw = s->mw;
 	unsigned long node, n, next, prev, task, head = 0;
-	unsigned int steps, heads = 0, after_head = 0, waiters = 0;
+	unsigned int steps, heads = 0, after_head = 0, waiters = 0, k;
 
 	if (word != (unsigned long)s->t)
 		return false;
-	node = addr - l->mwaiter_task + l->mwaiter_list;
+	node = addr - sh->waiter_task + sh->waiter_list;
 	/* A finished waiter is poisoned by list_del(); a random word fails the links. */
 	if (!hungtask_node_next(node, &next) ||
 	    !hungtask_read_ul(node + offsetof(struct list_head, prev), &prev) ||
 	    !hungtask_node_next(prev, &n) || n != node)
 		return false;
 	memset(mw, 0, sizeof(*mw));
-	mw->waiter = node - l->mwaiter_list;
-	hungtask_read_ul(mw->waiter + l->mwaiter_ww_ctx, &mw->ww_ctx);
+	mw->waiter = node - sh->waiter_list;
+	if (sh->waiter_ww_ctx >= 0)
+		hungtask_read_ul(mw->waiter + sh->waiter_ww_ctx, &mw->ww_ctx);
 	/*
 	 * The type proof's half that needs the stack: which function's frame
 	 * holds the waiter. Inside the scan, so its re-check covers the unwind.
@@ -107,7 +114,10 @@ static bool hungtask_mutex_word(unsigned long addr, unsigned long word, void *ar
 			mw->why = "wait list longer than the walk bound";
 			return true;
 		}
-		if (hungtask_node_is_waiter(n, &task)) {
+		if (hungtask_node_is_waiter(n, sh, &task)) {
+			/* The first few others, in walk order (from the task, wrapping). */
+			if (mw->nr_others < HUNGTASK_LOCK_WAITERS_MAX)
+				mw->others[mw->nr_others++] = task;
 			waiters++;
 			if (heads)
 				after_head++;
@@ -127,16 +137,37 @@ static bool hungtask_mutex_word(unsigned long addr, unsigned long word, void *ar
 				  "no node of the wait list is a lock's head";
 		return true;
 	}
-	mw->lock = head - l->mutex_wait_list;
-	if (!hungtask_read_ul(mw->lock + l->mutex_owner, &mw->owner_word)) {
-		mw->why = "the lock's owner word is not readable";
-		return true;
-	}
-	if (!(mw->owner_word & HUNGTASK_MUTEX_FLAG_WAITERS))
-		mw->why = "the lock has waiters but its owner word lacks the waiters flag";
-	else if (!(mw->owner_word & ~HUNGTASK_MUTEX_FLAGS))
-		mw->why = "the lock has no owner (being released or handed over)";
+	mw->lock = head - sh->lock_wait_list;
+	for (k = 0; k < ARRAY_SIZE(sh->lock_words); k++)
+		if (sh->lock_words[k] >= 0 &&
+		    !hungtask_read_ul(mw->lock + sh->lock_words[k], &mw->word[k])) {
+			mw->why = "the lock's words are not readable";
+			return true;
+		}
 	return true;
+}
+
+/**
+ * hungtask_waiter_find() - the lock @t waits on, from its own waiter.
+ * @t: a blocked task, valid under rcu_read_lock().
+ * @shape: the waiter's and the lock's offsets (layout.c, from BTF).
+ * @mw: filled when a linked waiter of @t was found; @mw->why says what did
+ *	not hold (then @mw->lock and @mw->word must not be trusted).
+ * @why: set when the stack was not scanned or the scan was discarded.
+ *
+ * Does not prove which kind of lock the waiter belongs to (the caller checks
+ * @mw->frame_ip against its calibrated wait function), nor any owner.
+ *
+ * Context: atomic allowed, under rcu_read_lock().
+ * Return: true when a linked waiter of @t was found and the scan held.
+ */
+bool hungtask_waiter_find(struct task_struct *t, const struct hungtask_waiter_shape *shape,
+			  struct hungtask_mutex_wait *mw, const char **why)
+{
+	struct hungtask_mutex_search s = { .t = t, .shape = shape, .mw = mw };
+
+	memset(mw, 0, sizeof(*mw));
+	return hungtask_stack_scan(t, hungtask_mutex_word, &s, why) != 0;
 }
 
 /**
@@ -154,14 +185,28 @@ static bool hungtask_mutex_word(unsigned long addr, unsigned long word, void *ar
  */
 bool hungtask_mutex_find(struct task_struct *t, struct hungtask_mutex_wait *mw, const char **why)
 {
-	struct hungtask_mutex_search s = { .t = t, .mw = mw };
+	const struct hungtask_layout *l = &hungtask_layout;
+	const struct hungtask_waiter_shape shape = {
+		.waiter_list = l->mwaiter_list, .waiter_task = l->mwaiter_task,
+		.waiter_ww_ctx = l->mwaiter_ww_ctx, .lock_wait_list = l->mutex_wait_list,
+		.lock_words = { l->mutex_owner, -1 },
+	};
 
 	memset(mw, 0, sizeof(*mw));
 	if (!hungtask_layout_on(HUNGTASK_LAYOUT_MUTEX)) {
 		*why = "mutex layout off";
 		return false;
 	}
-	return hungtask_stack_scan(t, hungtask_mutex_word, &s, why) != 0;
+	if (!hungtask_waiter_find(t, &shape, mw, why))
+		return false;
+	mw->owner_word = mw->word[0];
+	if (mw->why)
+		return true;
+	if (!(mw->owner_word & HUNGTASK_MUTEX_FLAG_WAITERS))
+		mw->why = "the lock has waiters but its owner word lacks the waiters flag";
+	else if (!(mw->owner_word & ~HUNGTASK_MUTEX_FLAGS))
+		mw->why = "the lock has no owner (being released or handed over)";
+	return true;
 }
 
 /**
@@ -206,13 +251,18 @@ unsigned long hungtask_frame_ip_holding(struct task_struct *t, unsigned long add
 	return 0;
 }
 
-/*
- * A word that should be a task pointer, proven to be a live task: its pid
- * (read nofault: the word may be anything) looked up must give it back.
- * Under rcu_read_lock() the task found stays valid for the capture
- * (design-locks.md 3). NULL when it is not.
+/**
+ * hungtask_live_task() - a word that should be a task pointer, proven live.
+ * @p: the word (a lock's owner with its flag bits masked).
+ *
+ * Its pid (read nofault: the word may be anything) looked up must give it
+ * back. Under rcu_read_lock() the task found stays valid for the capture
+ * (design-locks.md 3).
+ *
+ * Context: under rcu_read_lock().
+ * Return: the task, or NULL when @p is not a live task.
  */
-static struct task_struct *hungtask_live_task(unsigned long p)
+struct task_struct *hungtask_live_task(unsigned long p)
 {
 	pid_t pid;
 
@@ -231,16 +281,25 @@ static bool hungtask_is_mutex_wait(unsigned long ip)
 	       ip < l->mutex_wait_fn + l->mutex_wait_fn_size;
 }
 
-/* The owner's stack and how long it has been off CPU, when it is blocked. */
-static void hungtask_mutex_owner_detail(struct hungtask_hop_mutex *m, struct task_struct *o)
+/**
+ * hungtask_lock_owner_detail() - a lock owner's stack and time off CPU.
+ * @o: a live task (hungtask_live_task()).
+ * @stack: filled with its stack when it is blocked.
+ * @note: set to why there is no stack.
+ * @offcpu_ns: how long it has been off CPU; 0 when it runs or is not known.
+ *
+ * Context: atomic, under rcu_read_lock().
+ */
+void hungtask_lock_owner_detail(struct task_struct *o, struct hungtask_stack *stack,
+				const char **note, u64 *offcpu_ns)
 {
 	u64 now, start;
 
 	if (READ_ONCE(o->on_cpu) || task_state_to_char(o) == 'R') {
-		m->owner_stack_note = "the owner is runnable or running: the next hop says where";
+		*note = "the owner is runnable or running: the next hop says where";
 		return;
 	}
-	hungtask_stack_of(o, &m->owner_stack, &m->owner_stack_note);
+	hungtask_stack_of(o, stack, note);
 	/*
 	 * se.exec_start is the rq task clock of its last update_curr(), i.e.
 	 * when it left the CPU (fair.c 6.1:895, 6.12:1159); no IRQ time
@@ -248,7 +307,7 @@ static void hungtask_mutex_owner_detail(struct hungtask_hop_mutex *m, struct tas
 	 */
 	now = sched_clock_cpu(task_cpu(o));
 	start = READ_ONCE(o->se.exec_start);
-	m->owner_offcpu_ns = start && now > start ? now - start : 0;
+	*offcpu_ns = start && now > start ? now - start : 0;
 }
 
 /*
@@ -256,7 +315,7 @@ static void hungtask_mutex_owner_detail(struct hungtask_hop_mutex *m, struct tas
  * "name+off [mod]": the size kallsyms gives a module's data symbol is not
  * meaningful (seen in the guests: "mtx_cfg_lock+0x0/0xffffffffffffefe0").
  */
-static void hungtask_lock_sym(char *dst, size_t len, const char *sym, unsigned long lock)
+static void hungtask_lock_sym_fmt(char *dst, size_t len, const char *sym, unsigned long lock)
 {
 	const char *slash = strchr(sym, '/');
 	const char *mod = strchr(sym, ' ');
@@ -272,6 +331,27 @@ static void hungtask_lock_sym(char *dst, size_t len, const char *sym, unsigned l
 	snprintf(dst, len, "%.*s%s", (int)(slash - sym), sym, mod && mod > slash ? mod : "");
 }
 
+/**
+ * hungtask_lock_sym() - the symbol of a lock, "" for a heap lock.
+ * @dst: where it goes.
+ * @len: its size.
+ * @lock: the lock's address.
+ *
+ * Context: any.
+ */
+void hungtask_lock_sym(char *dst, size_t len, unsigned long lock)
+{
+	char sym[KSYM_SYMBOL_LEN];
+
+	dst[0] = 0;
+	if (!lock)
+		return;
+	/* A static lock has a symbol; a heap lock prints as a bare address: none. */
+	snprintf(sym, sizeof(sym), "%pS", (void *)lock);
+	if (strncmp(sym, "0x", 2))
+		hungtask_lock_sym_fmt(dst, len, sym, lock);
+}
+
 static bool hungtask_follow_mutex(struct hungtask_ctx *ctx, struct task_struct *t,
 				  struct task_struct **next)
 {
@@ -280,7 +360,6 @@ static bool hungtask_follow_mutex(struct hungtask_ctx *ctx, struct task_struct *
 	struct hungtask_hop *hop;
 	struct task_struct *o;
 	const char *why = NULL;
-	char sym[KSYM_SYMBOL_LEN];
 
 	if (task_state_to_char(t) == 'R' || !hungtask_layout_on(HUNGTASK_LAYOUT_MUTEX) ||
 	    !hungtask_layout.mutex_wait_fn)
@@ -302,12 +381,7 @@ static bool hungtask_follow_mutex(struct hungtask_ctx *ctx, struct task_struct *
 	m->waiters = mw.waiters;
 	m->position = mw.position;
 	m->ww = mw.ww_ctx != 0;
-	if (mw.lock) {
-		/* A static lock has a symbol; a heap lock prints as a bare address: none. */
-		snprintf(sym, sizeof(sym), "%pS", (void *)mw.lock);
-		if (strncmp(sym, "0x", 2))
-			hungtask_lock_sym(m->lock_sym, sizeof(m->lock_sym), sym, mw.lock);
-	}
+	hungtask_lock_sym(m->lock_sym, sizeof(m->lock_sym), mw.lock);
 	if (mw.why) {
 		hungtask_reason(hop, mw.why);
 		return true;
@@ -323,7 +397,7 @@ static bool hungtask_follow_mutex(struct hungtask_ctx *ctx, struct task_struct *
 		hungtask_reason(hop, "the lock was just handed to this task; it has not run yet");
 		return true;
 	}
-	hungtask_mutex_owner_detail(m, o);
+	hungtask_lock_owner_detail(o, &m->owner_stack, &m->owner_stack_note, &m->owner_offcpu_ns);
 	hop->verified = true;
 	*next = o;
 	return true;
@@ -486,6 +560,103 @@ static void hungtask_mutex_calibrate(void)
 	else
 		pr_info(HUNGTASK_PR_PREFIX "layout: mutex calibrated: the blocked kthread's waiter is linked in our mutex, owner us, after %u polls; its frame is %s\n",
 			polls, sym);
+}
+
+/*
+ * The same calibration for the other lock kinds (rwsem, semaphore): a
+ * kthread of ours blocks on a lock the caller holds; its waiter must be found
+ * on its stack, linked in that lock, and the frame holding it gives the text
+ * range of the kind's wait function (docs/design-locks.md 4.3).
+ */
+static int hungtask_wait_calib_fn(void *arg)
+{
+	struct hungtask_wait_calib *c = arg;
+
+	complete(&c->started);
+	c->block(c->arg);
+	while (!kthread_should_stop()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!kthread_should_stop())
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+	return 0;
+}
+
+/**
+ * hungtask_wait_calib_begin() - start a kthread that blocks on a held lock and find it.
+ * @c: what to block on (@c->block, @c->arg, @c->shape, @c->lock); on return
+ *	@c->why is NULL and @c->fn/@c->fn_size/@c->sym/@c->mw are set, or
+ *	@c->why says what did not hold.
+ *
+ * The caller holds the lock, releases it after this returns, then calls
+ * hungtask_wait_calib_end() on the result.
+ *
+ * Context: process context, may sleep (a few seconds at most).
+ * Return: the kthread, or NULL when none could start (@c->why says so).
+ */
+struct task_struct *hungtask_wait_calib_begin(struct hungtask_wait_calib *c)
+{
+	unsigned long ip = 0, off, size;
+	struct task_struct *k;
+	const char *why = NULL;
+	unsigned int polls;
+	bool found = false;
+	char *plus;
+
+	init_completion(&c->started);
+	c->why = NULL;
+	c->fn = c->fn_size = 0;
+	c->sym[0] = 0;
+	k = kthread_run(hungtask_wait_calib_fn, c, "hungtask_calib");
+	if (IS_ERR(k)) {
+		c->why = "calibration: no kthread";
+		return NULL;
+	}
+	wait_for_completion(&c->started);
+	for (polls = 0; polls < HUNGTASK_MCALIB_POLLS; polls++) {
+		if (READ_ONCE(k->__state) == TASK_UNINTERRUPTIBLE && !READ_ONCE(k->on_cpu)) {
+			rcu_read_lock();
+			found = hungtask_waiter_find(k, c->shape, &c->mw, &why);
+			rcu_read_unlock();
+			if (found)
+				break;
+		}
+		msleep(1);
+	}
+	if (found && !c->mw.why)
+		ip = hungtask_frame_ip_holding(k, c->mw.waiter);
+	if (ip) {
+		sprint_symbol(c->sym, ip);
+		plus = strrchr(c->sym, '+');
+		if (plus && sscanf(plus, "+%lx/%lx", &off, &size) == 2 && off < size) {
+			c->fn = ip - off;
+			c->fn_size = size;
+		}
+	}
+	if (!found)
+		c->why = "calibration: no waiter of our blocked kthread found on its stack";
+	else if (c->mw.why)
+		c->why = c->mw.why;
+	else if (c->mw.lock != c->lock)
+		c->why = "calibration: the waiter's list head is not our lock";
+	else if (c->mw.waiters != 1 || c->mw.position != 1)
+		c->why = "calibration: not the only waiter at position 1";
+	else if (!c->fn)
+		c->why = "calibration: no frame of the blocked kthread holds its waiter";
+	return k;
+}
+
+/**
+ * hungtask_wait_calib_end() - stop the kthread of hungtask_wait_calib_begin().
+ * @k: its result; NULL is allowed. The lock must have been released.
+ *
+ * Context: process context, may sleep.
+ */
+void hungtask_wait_calib_end(struct task_struct *k)
+{
+	if (k)
+		kthread_stop(k);
 }
 
 /* The kind's init: calibrate when the layout left mutex hops on; never fails the load. */

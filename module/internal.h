@@ -10,6 +10,7 @@
 #define HUNGTASK_INTERNAL_H
 
 #include <linux/completion.h>
+#include <linux/kallsyms.h>
 #include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -28,6 +29,7 @@
 #define HUNGTASK_MAX_HOPS 8
 #define HUNGTASK_MAX_RUNQ 8
 #define HUNGTASK_REASON_LEN 96
+#define HUNGTASK_LOCK_WAITERS_MAX 8	/* other waiters a lock search lists */
 #define HUNGTASK_NAME_LEN 32
 #define HUNGTASK_PATH_LEN 256
 #define HUNGTASK_CGROUP_LEN 128
@@ -116,6 +118,38 @@ struct hungtask_hop_mutex {
 	u64 owner_offcpu_ns;		/* 0: running or not known */
 };
 
+/* chain_rwsem.c: a task in down_read()/down_write() -> the rw_semaphore -> its owner. */
+struct hungtask_hop_rwsem {
+	unsigned long lock;
+	unsigned long count;		/* rw_semaphore.count */
+	unsigned int owner_flags;	/* rw_semaphore.owner & 0x3 */
+	unsigned int readers;		/* count >> 8 when readers own it */
+	unsigned int waiters;
+	unsigned int position;
+	bool write;			/* waits in down_write() */
+	bool last_reader;		/* owner is the last reader: not proven to hold it */
+	bool have_owner;		/* owner proven live (pid lookup) */
+	char lock_sym[64];
+	struct hungtask_task_snap owner;
+	struct hungtask_stack owner_stack;
+	const char *owner_stack_note;
+	u64 owner_offcpu_ns;
+};
+
+/* chain_sem.c: a task in down() -> the semaphore (no holder recorded). */
+struct hungtask_hop_sem {
+	unsigned long lock;
+	unsigned int count;
+	unsigned int waiters;
+	unsigned int position;
+	unsigned int nr_others;		/* other waiters listed below, in list order */
+	char lock_sym[64];
+	struct {
+		pid_t pid;
+		char comm[TASK_COMM_LEN];
+	} others[HUNGTASK_LOCK_WAITERS_MAX];
+};
+
 struct hungtask_hop {
 	enum hungtask_hop_kind kind;
 	bool verified;
@@ -126,6 +160,8 @@ struct hungtask_hop {
 		struct hungtask_hop_worker worker;
 		struct hungtask_hop_cpu cpu;
 		struct hungtask_hop_mutex mutex;
+		struct hungtask_hop_rwsem rwsem;
+		struct hungtask_hop_sem sem;
 	};
 };
 
@@ -200,6 +236,8 @@ enum hungtask_layout_kind {
 	HUNGTASK_LAYOUT_WORKER,		/* struct worker: current_*, scheduled, pool */
 	HUNGTASK_LAYOUT_WQ_NAME,	/* pool_workqueue.wq, workqueue_struct.name */
 	HUNGTASK_LAYOUT_MUTEX,		/* struct mutex owner/wait_list, struct mutex_waiter */
+	HUNGTASK_LAYOUT_RWSEM,		/* struct rw_semaphore count/owner/wait_list, rwsem_waiter */
+	HUNGTASK_LAYOUT_SEMAPHORE,	/* struct semaphore count/wait_list, semaphore_waiter */
 	HUNGTASK_LAYOUT_KINDS,
 };
 
@@ -230,6 +268,13 @@ struct hungtask_layout {
 	unsigned int mutex_size, mutex_owner, mutex_wait_list;
 	unsigned int mwaiter_size, mwaiter_list, mwaiter_task, mwaiter_ww_ctx;
 	unsigned long mutex_wait_fn, mutex_wait_fn_size;	/* text holding the waiter's frame */
+	/* design-locks.md 5, 6: rw_semaphore and semaphore public, their waiters not. */
+	unsigned int rwsem_size, rwsem_count, rwsem_owner, rwsem_wait_list;
+	unsigned int rwaiter_size, rwaiter_list, rwaiter_task;
+	unsigned long rwsem_read_fn, rwsem_read_fn_size, rwsem_write_fn, rwsem_write_fn_size;
+	unsigned int sem_size, sem_count, sem_wait_list;
+	unsigned int swaiter_size, swaiter_list, swaiter_task;
+	unsigned long sem_wait_fn, sem_wait_fn_size;
 };
 extern struct hungtask_layout hungtask_layout;
 
@@ -246,11 +291,41 @@ struct hungtask_mutex_wait {
 	unsigned int waiters;		/* on the list, the task included */
 	unsigned int position;		/* 1: the first waiter */
 	unsigned long frame_ip;		/* ip of the frame holding the waiter, 0: none */
+	unsigned long word[2];		/* the lock's words (shape.lock_words) */
+	unsigned long others[HUNGTASK_LOCK_WAITERS_MAX];	/* other waiting tasks, in walk order */
+	unsigned int nr_others;
 	const char *why;		/* what did not hold; NULL: all did */
 };
+/* Where a kind's waiter and lock keep what the walk needs (offsets; -1: none). */
+struct hungtask_waiter_shape {
+	unsigned int waiter_list, waiter_task;
+	int waiter_ww_ctx;
+	unsigned int lock_wait_list;
+	int lock_words[2];		/* read into hungtask_mutex_wait.word[] */
+};
+bool hungtask_waiter_find(struct task_struct *t, const struct hungtask_waiter_shape *shape,
+			  struct hungtask_mutex_wait *mw, const char **why);
 bool hungtask_mutex_find(struct task_struct *t, struct hungtask_mutex_wait *mw, const char **why);
 unsigned long hungtask_mutex_owner(unsigned long owner_word);
 unsigned long hungtask_frame_ip_holding(struct task_struct *t, unsigned long addr);
+struct task_struct *hungtask_live_task(unsigned long p);
+void hungtask_lock_owner_detail(struct task_struct *o, struct hungtask_stack *stack,
+				const char **note, u64 *offcpu_ns);
+void hungtask_lock_sym(char *dst, size_t len, unsigned long lock);
+/* The load-time calibration of a lock kind's wait function (chain_mutex.c). */
+struct hungtask_wait_calib {
+	const struct hungtask_waiter_shape *shape;
+	void (*block)(void *arg);	/* run by the kthread: blocks on the held lock */
+	void *arg;
+	unsigned long lock;
+	struct completion started;
+	struct hungtask_mutex_wait mw;
+	unsigned long fn, fn_size;	/* the wait function's text */
+	char sym[KSYM_SYMBOL_LEN];
+	const char *why;
+};
+struct task_struct *hungtask_wait_calib_begin(struct hungtask_wait_calib *c);
+void hungtask_wait_calib_end(struct task_struct *k);
 
 int hungtask_layout_init(void);
 void hungtask_layout_exit(void);
@@ -429,6 +504,8 @@ extern const struct hungtask_chain_kind hungtask_chain_kind_flush_work;	/* chain
 extern const struct hungtask_chain_kind hungtask_chain_kind_worker;	/* chain_worker.c */
 extern const struct hungtask_chain_kind hungtask_chain_kind_cpu;		/* chain_cpu.c */
 extern const struct hungtask_chain_kind hungtask_chain_kind_mutex;	/* chain_mutex.c */
+extern const struct hungtask_chain_kind hungtask_chain_kind_rwsem;	/* chain_rwsem.c */
+extern const struct hungtask_chain_kind hungtask_chain_kind_sem;		/* chain_sem.c */
 int hungtask_chain_init(void);
 void hungtask_chain_exit(void);
 void hungtask_chain_follow(struct hungtask_ctx *ctx, struct task_struct *t);

@@ -31,6 +31,8 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/semaphore.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -59,6 +61,8 @@ static const char *const hungtask_layout_kind_names[HUNGTASK_LAYOUT_KINDS] = {
 	[HUNGTASK_LAYOUT_WORKER] = "worker",
 	[HUNGTASK_LAYOUT_WQ_NAME] = "wq_name",
 	[HUNGTASK_LAYOUT_MUTEX] = "mutex",
+	[HUNGTASK_LAYOUT_RWSEM] = "rwsem",
+	[HUNGTASK_LAYOUT_SEMAPHORE] = "semaphore",
 };
 
 /**
@@ -133,6 +137,26 @@ static const struct hungtask_member_spec hungtask_members[] = {
 	  -1 },
 	{ "mutex_waiter", "ww_ctx", HUNGTASK_LAYOUT_MUTEX, &L->mwaiter_ww_ctx, sizeof(void *),
 	  NULL, -1 },
+	/* struct rw_semaphore (public) and rwsem_waiter (kernel/locking/rwsem.c, private). */
+	{ "rw_semaphore", "count", HUNGTASK_LAYOUT_RWSEM, &L->rwsem_count, sizeof(atomic_long_t),
+	  NULL, offsetof(struct rw_semaphore, count) },
+	{ "rw_semaphore", "owner", HUNGTASK_LAYOUT_RWSEM, &L->rwsem_owner, sizeof(atomic_long_t),
+	  NULL, offsetof(struct rw_semaphore, owner) },
+	{ "rw_semaphore", "wait_list", HUNGTASK_LAYOUT_RWSEM, &L->rwsem_wait_list,
+	  sizeof(struct list_head), NULL, offsetof(struct rw_semaphore, wait_list) },
+	{ "rwsem_waiter", "list", HUNGTASK_LAYOUT_RWSEM, &L->rwaiter_list,
+	  sizeof(struct list_head), NULL, -1 },
+	{ "rwsem_waiter", "task", HUNGTASK_LAYOUT_RWSEM, &L->rwaiter_task, sizeof(void *), NULL,
+	  -1 },
+	/* struct semaphore (public) and semaphore_waiter (kernel/locking/semaphore.c, private). */
+	{ "semaphore", "count", HUNGTASK_LAYOUT_SEMAPHORE, &L->sem_count, sizeof(unsigned int),
+	  NULL, offsetof(struct semaphore, count) },
+	{ "semaphore", "wait_list", HUNGTASK_LAYOUT_SEMAPHORE, &L->sem_wait_list,
+	  sizeof(struct list_head), NULL, offsetof(struct semaphore, wait_list) },
+	{ "semaphore_waiter", "list", HUNGTASK_LAYOUT_SEMAPHORE, &L->swaiter_list,
+	  sizeof(struct list_head), NULL, -1 },
+	{ "semaphore_waiter", "task", HUNGTASK_LAYOUT_SEMAPHORE, &L->swaiter_task, sizeof(void *),
+	  NULL, -1 },
 };
 
 /* Structs whose size bounds the reads: every member read lies inside. */
@@ -147,6 +171,10 @@ static const struct {
 	{ "wq_barrier", &L->barrier_size },
 	{ "mutex", &L->mutex_size },
 	{ "mutex_waiter", &L->mwaiter_size },
+	{ "rw_semaphore", &L->rwsem_size },
+	{ "rwsem_waiter", &L->rwaiter_size },
+	{ "semaphore", &L->sem_size },
+	{ "semaphore_waiter", &L->swaiter_size },
 };
 #undef L
 
@@ -493,6 +521,14 @@ static void hungtask_layout_from_btf(const struct hungtask_btf *b)
 		hungtask_layout_off(HUNGTASK_LAYOUT_MUTEX,
 				    "struct mutex is %u bytes in BTF, %zu in the headers",
 				    hungtask_layout.mutex_size, sizeof(struct mutex));
+	if (hungtask_layout.rwsem_size != sizeof(struct rw_semaphore))
+		hungtask_layout_off(HUNGTASK_LAYOUT_RWSEM,
+				    "struct rw_semaphore is %u bytes in BTF, %zu in the headers",
+				    hungtask_layout.rwsem_size, sizeof(struct rw_semaphore));
+	if (hungtask_layout.sem_size != sizeof(struct semaphore))
+		hungtask_layout_off(HUNGTASK_LAYOUT_SEMAPHORE,
+				    "struct semaphore is %u bytes in BTF, %zu in the headers",
+				    hungtask_layout.sem_size, sizeof(struct semaphore));
 	if (hungtask_layout.barrier_size != sizeof(struct hungtask_wq_barrier))
 		hungtask_layout_off(HUNGTASK_LAYOUT_FLUSH_WORK,
 				    "struct wq_barrier is %u bytes in BTF, our mirror %zu",

@@ -123,29 +123,37 @@ def check_incident(report, exp, parts, abi):
         wt = (hops.get("worker") or {}).get("task") or {}
         if ec.get("worker_in_runq") and wt.get("pid") not in waiting:
             fail(msgs, f"the worker {wt.get('pid')} is not among the runqueue waiters {waiting}")
-    if "mutex" in parts:
-        # A mutex hop (docs/design-locks.md 7): its own keys; owner is a task
+    for kind in ("mutex", "rwsem", "semaphore"):
+        if kind not in parts or kind not in exp:
+            continue
+        # A lock hop (docs/design-locks.md 7): its own keys; owner is a task
         # object like the worker hop's "task".
-        m = hops.get("mutex") or {}
+        m = hops.get(kind) or {}
         if not m:
-            fail(msgs, f"no mutex hop in the chain {[h.get('kind') for h in inc.get('chain') or []]}")
-        for k, want in exp["mutex"].items():
+            fail(msgs, f"no {kind} hop in the chain {[h.get('kind') for h in inc.get('chain') or []]}")
+        for k, want in exp[kind].items():
             if k == "owner":
                 owner = m.get("owner") or {}
                 for ok, ow in want.items():
                     if owner.get(ok) != ow:
-                        fail(msgs, f"mutex owner {ok} is {owner.get(ok)!r}, expected {ow!r}")
+                        fail(msgs, f"{kind} owner {ok} is {owner.get(ok)!r}, expected {ow!r}")
             elif k == "owner_stack_has":
                 if want not in " ".join(m.get("owner_stack") or []):
-                    fail(msgs, f"mutex owner stack lacks {want!r}: {m.get('owner_stack')}")
+                    fail(msgs, f"{kind} owner stack lacks {want!r}: {m.get('owner_stack')}")
             elif k == "lock_sym_has":
                 if want not in str(m.get("lock_sym")):
-                    fail(msgs, f"mutex lock_sym {m.get('lock_sym')!r} lacks {want!r}")
+                    fail(msgs, f"{kind} lock_sym {m.get('lock_sym')!r} lacks {want!r}")
+            elif k == "reason_has":
+                if want not in str(m.get("reason")):
+                    fail(msgs, f"{kind} reason {m.get('reason')!r} lacks {want!r}")
             elif k == "min_owner_offcpu_ns":
                 if not isinstance(m.get("owner_offcpu_ns"), int) or m["owner_offcpu_ns"] < want:
-                    fail(msgs, f"mutex owner_offcpu_ns {m.get('owner_offcpu_ns')!r} < {want}")
+                    fail(msgs, f"{kind} owner_offcpu_ns {m.get('owner_offcpu_ns')!r} < {want}")
+            elif k == "min_waiters":
+                if not isinstance(m.get("waiters"), int) or m["waiters"] < want:
+                    fail(msgs, f"{kind} waiters {m.get('waiters')!r} < {want}")
             elif m.get(k) != want:
-                fail(msgs, f"mutex {k} is {m.get(k)!r}, expected {want!r}")
+                fail(msgs, f"{kind} {k} is {m.get(k)!r}, expected {want!r}")
     if "cycle" in parts:
         # The hop that closes a deadlock (issue 11 item 5): 1-based index in the chain,
         # marked cycle, the last hop; its lock and its owner (a task already in the chain).

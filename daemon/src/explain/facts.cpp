@@ -22,6 +22,8 @@ HopKind hop_kind(const Hop& h) {
         HopKind operator()(const WorkerHop&) const { return HopKind::worker; }
         HopKind operator()(const CpuHop&) const { return HopKind::cpu; }
         HopKind operator()(const MutexHop&) const { return HopKind::mutex; }
+        HopKind operator()(const RwsemHop&) const { return HopKind::rwsem; }
+        HopKind operator()(const SemaphoreHop&) const { return HopKind::semaphore; }
         HopKind operator()(const UnknownHop&) const { return HopKind::other; }
     };
     return std::visit(Kind{}, h.body);
@@ -165,8 +167,105 @@ std::optional<int64_t> mutex_waiters(const Hop& h) {
 }
 
 std::optional<bool> hop_cycle(const Hop& h) {
+    if (const auto* r = h.as<RwsemHop>())
+        return r->cycle;
     const auto* m = h.as<MutexHop>();
     return m ? m->cycle : std::nullopt;
+}
+
+bool owner_lock_hop(const Hop& h) {
+    return h.as<MutexHop>() || h.as<RwsemHop>();
+}
+
+std::string lock_call(const Hop& h) {
+    if (const auto* r = h.as<RwsemHop>())
+        return r->write == true ? "down_write()" : r->write == false ? "down_read()" : "down_*()";
+    if (h.as<SemaphoreHop>())
+        return "down()";
+    return "mutex_lock()";
+}
+
+std::string lock_type(const Hop& h) {
+    if (h.as<RwsemHop>())
+        return "rw_semaphore";
+    if (h.as<SemaphoreHop>())
+        return "semaphore";
+    return "mutex";
+}
+
+std::optional<std::string> lock_sym_of(const Hop& h) {
+    if (const auto* r = h.as<RwsemHop>())
+        return r->lock_sym;
+    if (const auto* s = h.as<SemaphoreHop>())
+        return s->lock_sym;
+    return mutex_lock_sym(h);
+}
+
+std::optional<std::string> lock_addr_of(const Hop& h) {
+    if (const auto* r = h.as<RwsemHop>())
+        return r->lock;
+    if (const auto* s = h.as<SemaphoreHop>())
+        return s->lock;
+    return mutex_lock_addr(h);
+}
+
+std::optional<Task> lock_owner(const Hop& h) {
+    const auto* r = h.as<RwsemHop>();
+    if (!r)
+        return mutex_owner(h);
+    if (!r->owner || r->last_reader != false)
+        return std::nullopt;  // a reader (or not said) is never an owner here
+    Task t = task_of(*r->owner);
+    t.stack = r->owner_stack;
+    return t;
+}
+
+std::optional<int64_t> lock_owner_offcpu_ns(const Hop& h) {
+    if (const auto* r = h.as<RwsemHop>())
+        return r->owner_offcpu_ns;
+    return mutex_owner_offcpu_ns(h);
+}
+
+std::optional<std::string> lock_owner_stack_note(const Hop& h) {
+    if (const auto* r = h.as<RwsemHop>())
+        return r->owner_stack_note;
+    return mutex_owner_stack_note(h);
+}
+
+std::optional<int64_t> lock_waiters(const Hop& h) {
+    if (const auto* r = h.as<RwsemHop>())
+        return r->waiters;
+    if (const auto* s = h.as<SemaphoreHop>())
+        return s->waiters;
+    return mutex_waiters(h);
+}
+
+std::optional<Task> rwsem_last_reader(const Hop& h) {
+    const auto* r = h.as<RwsemHop>();
+    if (!r || !r->owner || r->last_reader != true)
+        return std::nullopt;
+    Task t = task_of(*r->owner);
+    t.stack = r->owner_stack;
+    return t;
+}
+
+std::optional<int64_t> rwsem_readers(const Hop& h) {
+    const auto* r = h.as<RwsemHop>();
+    return r ? r->readers : std::nullopt;
+}
+
+std::optional<int64_t> sem_count(const Hop& h) {
+    const auto* s = h.as<SemaphoreHop>();
+    return s ? s->count : std::nullopt;
+}
+
+std::vector<std::string> sem_other_waiters(const Hop& h) {
+    std::vector<std::string> out;
+    if (const auto* s = h.as<SemaphoreHop>())
+        for (const auto& w : s->other_waiters)
+            out.push_back(w.comm.value_or("?") + " (pid " +
+                          (w.pid ? std::to_string(*w.pid) : std::string("?")) + ")");
+    return out;
 }
 
 std::vector<std::string> cpu_holder_stack(const Hop& h) {

@@ -43,7 +43,7 @@ struct Task {
 // ------------------------------------------------------------------------- hop accessors
 
 // The hop kinds the explainer has rules for; `other` is any other kind (a newer module's).
-enum class HopKind { flush_work, worker, cpu, mutex, other };
+enum class HopKind { flush_work, worker, cpu, mutex, rwsem, semaphore, other };
 
 HopKind hop_kind(const Hop& h);
 std::string hop_kind_name(const Hop& h);       // as the record names it, for messages
@@ -80,6 +80,23 @@ std::optional<std::string> mutex_owner_stack_note(const Hop& h);
 std::optional<int64_t> mutex_waiters(const Hop& h);
 // The hop's next task is already in the chain: it closes a cycle (read on lock hops).
 std::optional<bool> hop_cycle(const Hop& h);
+
+// Lock hops with an owner (mutex, rwsem): the same facts for either kind.
+bool owner_lock_hop(const Hop& h);                 // a mutex or rwsem hop
+std::string lock_call(const Hop& h);               // "mutex_lock()", "down_write()", ...
+std::string lock_type(const Hop& h);               // "mutex", "rw_semaphore", "semaphore"
+std::optional<std::string> lock_sym_of(const Hop& h);
+std::optional<std::string> lock_addr_of(const Hop& h);
+std::optional<Task> lock_owner(const Hop& h);  // mutex owner or rwsem writer; never a reader
+std::optional<int64_t> lock_owner_offcpu_ns(const Hop& h);
+std::optional<std::string> lock_owner_stack_note(const Hop& h);
+std::optional<int64_t> lock_waiters(const Hop& h);
+// rwsem owned by readers: the last reader to take it (not proven to hold it), the count.
+std::optional<Task> rwsem_last_reader(const Hop& h);
+std::optional<int64_t> rwsem_readers(const Hop& h);
+// semaphore: its count and the other waiters' names ("comm (pid N)").
+std::optional<int64_t> sem_count(const Hop& h);
+std::vector<std::string> sem_other_waiters(const Hop& h);
 
 // ------------------------------------------------------------------------------ stacks
 

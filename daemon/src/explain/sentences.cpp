@@ -200,6 +200,34 @@ std::string hop_clause(const Hop& h) {
             return o ? s + " owned by " + o->name() + " in state " + o->state.value_or("?")
                      : s + " (owner not proven)";
         }
+        case HopKind::rwsem: {
+            std::string s = "waits in " + lock_call(h) + " for rw_semaphore " +
+                            lock_sym_of(h).value_or(lock_addr_of(h).value_or("?"));
+            if (auto o = lock_owner(h))
+                return s + " owned by " + o->name() + " in state " + o->state.value_or("?");
+            s += ", owned by readers";
+            if (auto n = rwsem_readers(h); n && *n > 0)
+                s += " (" + std::to_string(*n) + ")";
+            if (auto r = rwsem_last_reader(h))
+                s += "; the kernel keeps only the last reader to take it, " + r->name() +
+                     ", which may have released it";
+            return s + " (holder not proven)";
+        }
+        case HopKind::semaphore: {
+            std::string s = "waits in down() for semaphore " +
+                            lock_sym_of(h).value_or(lock_addr_of(h).value_or("?"));
+            s += " (count " + (sem_count(h) ? std::to_string(*sem_count(h)) : std::string("?"));
+            if (auto w = lock_waiters(h))
+                s += ", " + std::to_string(*w) + (*w == 1 ? " waiter" : " waiters");
+            s += ")";
+            auto others = sem_other_waiters(h);
+            if (!others.empty()) {
+                s += ", with";
+                for (size_t i = 0; i < others.size(); i++)
+                    s += (i ? ", " : " ") + others[i];
+            }
+            return s + "; the kernel records no holder of a semaphore";
+        }
         case HopKind::other:
             break;
     }

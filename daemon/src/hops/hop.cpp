@@ -107,6 +107,12 @@ Hop hop_from_netlink(const nl::Nest& n) {
         case HUNGTASK_HOP_KIND_MUTEX:
             h.body = MutexHop::from_netlink(n);
             break;
+        case HUNGTASK_HOP_KIND_RWSEM:
+            h.body = RwsemHop::from_netlink(n);
+            break;
+        case HUNGTASK_HOP_KIND_SEMAPHORE:
+            h.body = SemaphoreHop::from_netlink(n);
+            break;
         default:
             // A kind of a newer module: kept in its place in the chain, so that a verdict
             // never skips over a link this reader cannot interpret.

@@ -15,6 +15,8 @@
 #include "hops/fields.hpp"
 #include "hops/flush_work.hpp"
 #include "hops/mutex.hpp"
+#include "hops/rwsem.hpp"
+#include "hops/semaphore.hpp"
 #include "hops/worker.hpp"
 
 namespace hungtask {
@@ -33,7 +35,8 @@ struct UnknownHop {
 };
 
 // The known kinds, then UnknownHop (last).  A new kind adds its type here.
-using HopBody = std::variant<FlushWorkHop, WorkerHop, CpuHop, MutexHop, UnknownHop>;
+using HopBody =
+    std::variant<FlushWorkHop, WorkerHop, CpuHop, MutexHop, RwsemHop, SemaphoreHop, UnknownHop>;
 
 struct Hop {
     bool verified = false;

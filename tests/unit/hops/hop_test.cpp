@@ -54,10 +54,10 @@ TEST(Hop, UnknownKmsgKindRoundTrips) {
 }
 
 TEST(Hop, UnknownJsonKindRoundTripsUnchanged) {
-    // A lock shape of older fixtures (as an rwsem: no such kind yet), and a kind with members
+    // A lock shape of older fixtures (as a completion: no such kind yet), and a kind with members
     // in any order, nested, without a reason: every member is written back as it was read.
     for (const char* text :
-         {R"({"kind":"rwsem","verified":true,"reason":null,"lock":"ffff89e6c2a41e08","lock_symbol":"acme_cfg_lock [acme_drv]","owner":{"pid":301,"comm":"acme-ctl","stack":["a","b"]}})",
+         {R"({"kind":"completion","verified":true,"reason":null,"lock":"ffff89e6c2a41e08","lock_symbol":"acme_cfg_lock [acme_drv]","owner":{"pid":301,"comm":"acme-ctl","stack":["a","b"]}})",
           R"({"kind":"future","verified":false,"zeta":[1,{"x":null}],"alpha":1.5,"reason":"late"})",
           R"({"kind":"bare","verified":false})"}) {
         Json j = Json::parse(text);

@@ -210,7 +210,7 @@ TEST(Report, HopsWithWrongTypedFieldsRender) {
     test::edit(in.chain[2])["hog_stack"] = Json::array({1, "frame+0x1/0x2", nullptr});
     test::edit(in.chain[2])["runq"] = Json::array({"x", Json::object()});
     test::edit(in.chain[2])["runq_truncated"] = "no";
-    in.chain.push_back(test::hop("rwsem", true, {{"lock", 5}, {"owner", "me"}, {"reason", 3}}));
+    in.chain.push_back(test::hop("completion", true, {{"lock", 5}, {"owner", "me"}, {"reason", 3}}));
     in.chain.push_back(test::hop("io", false, {{"device", nullptr}, {"inflight", "many"}}));
     in.chain.push_back(test::hop("future", true, {{"bytes", std::string("\xff\xfe")}}));
     std::ostringstream out;
@@ -219,7 +219,7 @@ TEST(Report, HopsWithWrongTypedFieldsRender) {
     EXPECT_NE(text.find("     frame+0x1/0x2\n"), std::string::npos) << text;
     // Nothing produces lock or io hops (issue 10): they are unknown kinds, rendered
     // generically, every member as it was read.
-    EXPECT_NE(text.find("  4. rwsem (verified) lock=5 owner=me reason=3\n"), std::string::npos)
+    EXPECT_NE(text.find("  4. completion (verified) lock=5 owner=me reason=3\n"), std::string::npos)
         << text;
     EXPECT_NE(text.find("  5. io [unverified] device=null inflight=many\n"), std::string::npos)
         << text;

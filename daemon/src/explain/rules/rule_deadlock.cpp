@@ -10,19 +10,19 @@ namespace hungtask::explainer {
 namespace {
 
 std::string lock_text(const Hop& h) {
-    if (auto s = mutex_lock_sym(h)) {
+    if (auto s = lock_sym_of(h)) {
         auto f = frame_of(*s);
         return f ? f->text() : *s;
     }
-    return mutex_lock_addr(h).value_or("a mutex");
+    return lock_addr_of(h).value_or("a " + lock_type(h));
 }
 
 }  // namespace
 
 // The task a hop leads to: a lock's owner, a worker; nullopt for other hops.
 static std::optional<Task> next_task(const Hop& h) {
-    if (hop_kind(h) == HopKind::mutex)
-        return mutex_owner(h);
+    if (owner_lock_hop(h))
+        return lock_owner(h);
     if (hop_kind(h) == HopKind::worker)
         return worker_task(h);
     return std::nullopt;
@@ -42,14 +42,14 @@ std::optional<Verdict> rule_deadlock(const Incident& in, Refusals& refusals) {
     std::vector<std::string> locks;
     std::optional<Task> waiter = victim;  // the task waiting at the current hop
     for (size_t i = 0; i < last; i++) {
-        if (hop_kind(ch[i]) == HopKind::mutex)
+        if (owner_lock_hop(ch[i]))
             locks.push_back(lock_text(ch[i]));
         if (auto n = next_task(ch[i])) {
             members.push_back(*n);
             waiter = n;
         }
     }
-    if (hop_kind(close) == HopKind::mutex)
+    if (owner_lock_hop(close))
         locks.push_back(lock_text(close));
     bool returns = false;
     for (const Task& m : members)
@@ -68,7 +68,8 @@ std::optional<Verdict> rule_deadlock(const Incident& in, Refusals& refusals) {
     }
     for (size_t i = 0; i <= last; i++) {
         HopKind k = hop_kind(ch[i]);
-        if (k != HopKind::mutex && k != HopKind::flush_work && k != HopKind::worker) {
+        if (k != HopKind::mutex && k != HopKind::rwsem && k != HopKind::flush_work &&
+            k != HopKind::worker) {
             refusals.push_back({"the cycle goes through " + hop_ref(in, ch[i]) +
                                     ", which the deadlock rule does not read",
                                 kCaptureStep});
@@ -81,7 +82,7 @@ std::optional<Verdict> rule_deadlock(const Incident& in, Refusals& refusals) {
     // (verified: it runs the flushed target) is that code.
     std::optional<Frame> closing_code;
     std::string what;  // what the waiter waits for at the closing hop
-    if (hop_kind(close) == HopKind::mutex) {
+    if (owner_lock_hop(close)) {
         what = lock_text(close) + ", held by " + closer->name();
         if (last >= 2 && hop_kind(ch[last - 1]) == HopKind::worker &&
             worker_runs_target(ch[last - 1]) == true) {
