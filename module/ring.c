@@ -394,6 +394,7 @@ static void hungtask_fault_fill(struct hungtask_incident *inc)
 /**
  * hungtask_ring_commit() - give @inc a sequence number and store it.
  * @inc: the captured incident; copied, the caller keeps ownership.
+ * @pass: the detector pass it was captured in (hungtask_capture_hung()).
  *
  * The episode (reserved by hungtask_ring_episode()) is remembered even when
  * the ring is full, so that the detector's repeats of a dropped incident are
