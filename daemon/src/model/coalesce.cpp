@@ -71,22 +71,24 @@ Incident merge_incident(const Incident& existing, const Incident& update) {
     if (module_first_seq(update) && old_seq && new_seq && *new_seq > *old_seq) {
         // A later send of a coalesced incident (module/coalesce.c): its victims, chain
         // and verdict are the newest view; the stored record keeps its id and seq.
+        if (update.victims.empty()) {  // a kmsg "update" line: the counts only
+            Incident out = existing;
+            out.capture["module_seq"] = *new_seq;
+            if (update.victim_count &&
+                (!out.victim_count || *update.victim_count >= *out.victim_count)) {
+                out.victim_count = update.victim_count;
+                out.victim_sample = update.victim_sample;
+            }
+            return out;
+        }
         Incident out = update;
         out.id = existing.id;
         out.seq = existing.seq;
+        if (!out.boot_id)
+            out.boot_id = existing.boot_id;
         out.detected_at = existing.detected_at ? existing.detected_at : update.detected_at;
         out.repeats = std::max(existing.repeats, update.repeats);
         out.panicked = existing.panicked || update.panicked;
-        if (update.victims.empty()) {  // a kmsg "update" line: the counts only
-            out.victims = existing.victims;
-            out.chain = existing.chain;
-            out.verdict = existing.verdict;
-            out.host = existing.host;
-            out.source = existing.source;
-            Json cap = existing.capture;
-            cap["module_seq"] = *new_seq;
-            out.capture = cap;
-        }
         if (existing.victim_count && out.victim_count)
             out.victim_count = std::max(*existing.victim_count, *out.victim_count);
         out.related = existing.related;
