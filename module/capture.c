@@ -15,6 +15,12 @@
  * as deferred and captured in a later pass, when the detector reports them
  * again. The time this probe spends per pass is therefore bounded by
  * captures_per_scan captures plus one lookup per hung task.
+ *
+ * Many victims of one cause (coalesce.c) make one incident: a victim in a
+ * live incident's chain joins it before any capture; one whose first hop
+ * waits on the same object joins it after its capture. The incidents that
+ * gained victims are sent again, with a new seq, when the next pass begins
+ * (at most ring_slots of them).
  */
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -71,8 +77,31 @@ static bool hungtask_same_pass(struct task_struct *detector)
 	       hungtask_pass.detector_nvcsw == READ_ONCE(detector->nvcsw);
 }
 
+/*
+ * Send again the incidents that victims joined (hungtask_ring_next_update()):
+ * the full event, and in the kernel log the whole record when the incident
+ * was replaced, one "update" line otherwise. Caller holds
+ * hungtask_capture_lock (the scratch record).
+ */
+static void hungtask_send_updates(void)
+{
+	struct hungtask_incident *inc = &hungtask_scratch;
+	bool whole;
+
+	while (hungtask_ring_next_update(inc, &whole)) {
+		if (READ_ONCE(hungtask_cfg_kmsg)) {
+			if (whole)
+				hungtask_kmsg_stage(inc);
+			else
+				hungtask_kmsg_stage_update(inc);
+		}
+		hungtask_nl_notify(inc);
+	}
+}
+
 static void hungtask_pass_begin(struct task_struct *detector)
 {
+	hungtask_send_updates();
 	hungtask_pass.detector = detector->pid;
 	hungtask_pass.detector_nvcsw = READ_ONCE(detector->nvcsw);
 	hungtask_pass.gen++;
@@ -89,6 +118,7 @@ static void hungtask_capture_one(struct task_struct *victim, unsigned long switc
 	struct hungtask_ctx ctx = { .inc = inc };
 	u64 t0 = ktime_get_ns();
 	bool stored;
+	int ret;
 
 	memset(inc, 0, sizeof(*inc));
 	inc->trigger = HUNGTASK_TRIGGER_HUNG_TASK;
@@ -104,7 +134,12 @@ static void hungtask_capture_one(struct task_struct *victim, unsigned long switc
 	inc->capture_ns = ktime_get_ns() - t0;
 	hungtask_cstats.capture_ns_max = max(hungtask_cstats.capture_ns_max, inc->capture_ns);
 
-	stored = !hungtask_ring_commit(inc);
+	hungtask_coalesce_prepare(inc);
+	ret = hungtask_ring_commit(inc, hungtask_pass.gen);
+	/* Joined: the incident it joined is sent again at the next pass. */
+	if (ret == HUNGTASK_COMMIT_JOINED)
+		return;
+	stored = !ret;
 	if (READ_ONCE(hungtask_cfg_kmsg))
 		hungtask_kmsg_stage(inc);
 	/* An event promises a dumpable, ackable incident: only for a stored one. */
@@ -138,7 +173,7 @@ void hungtask_capture_hung(struct task_struct *victim)
 	if (!hungtask_same_pass(current))
 		hungtask_pass_begin(current);
 	hungtask_pass.reports++;
-	if (hungtask_ring_episode(victim->pid, switch_count, hungtask_pass.gen,
+	if (hungtask_ring_episode(victim, switch_count, hungtask_pass.gen,
 				  hungtask_pass.captures < captures_per_scan) ==
 	    HUNGTASK_EPISODE_NEW) {
 		hungtask_pass.captures++;

@@ -28,6 +28,8 @@ static int hungtask_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "boot_id %s\n", hungtask_boot_id);
 	seq_printf(m, "captured %llu\n", c.captured);
 	seq_printf(m, "coalesced %llu\n", c.coalesced);
+	seq_printf(m, "joined %llu\n", c.joined);
+	seq_printf(m, "updates %llu\n", c.updates);
 	seq_printf(m, "dropped_full %llu\n", c.dropped_full);
 	seq_printf(m, "dropped_busy %llu\n", c.dropped_busy);
 	seq_printf(m, "ring_fill %u\n", c.ring_fill);

@@ -34,6 +34,7 @@
 #define HUNGTASK_PATH_LEN 256
 #define HUNGTASK_CGROUP_LEN 128
 #define HUNGTASK_OOT_LEN 256
+#define HUNGTASK_MAX_SAMPLE 8	/* joined victims named in an incident (coalesce.c) */
 
 /* What a task looked like at capture time. Times are in ns. */
 struct hungtask_task_snap {
@@ -202,6 +203,19 @@ struct hungtask_incident {
 	struct hungtask_host host;
 	unsigned int tasks_walked;
 	bool walk_truncated;
+	/* Coalescing (coalesce.c): one incident for many victims of one cause. */
+	u64 first_seq;		/* seq it was first stored under; updates keep it */
+	u32 victim_count;	/* victims behind this cause, the victim above included */
+	unsigned int nr_sample;	/* joined victims named below (bound HUNGTASK_MAX_SAMPLE) */
+	struct {
+		pid_t pid;
+		char comm[TASK_COMM_LEN];
+	} sample[HUNGTASK_MAX_SAMPLE];
+	unsigned long cause;	/* first hop's object (lock, flushed work); 0: none */
+	enum hungtask_hop_kind cause_kind;
+	bool has_cycle;		/* a hop closes a cycle: members are not joined */
+	unsigned int nr_members;	/* tasks of the chain after the victim */
+	pid_t members[HUNGTASK_MAX_HOPS];
 };
 
 /* Capture context: the incident being filled. */
@@ -342,10 +356,15 @@ enum hungtask_episode_verdict {
 	HUNGTASK_EPISODE_NEW,		/* new, and reserved: capture it now */
 	HUNGTASK_EPISODE_DEFERRED,	/* new, over this pass's budget: a later pass */
 	HUNGTASK_EPISODE_UNTRACKED,	/* new, but the table is full of live episodes */
+	HUNGTASK_EPISODE_JOINED,	/* new, a task in a live incident's chain: joined it */
 };
-enum hungtask_episode_verdict hungtask_ring_episode(pid_t pid, unsigned long switch_count,
-						    u32 pass, bool may_capture);
-int hungtask_ring_commit(struct hungtask_incident *inc);
+enum hungtask_episode_verdict hungtask_ring_episode(struct task_struct *victim,
+						    unsigned long switch_count, u32 pass,
+						    bool may_capture);
+/* hungtask_ring_commit(): stored as a new incident, joined an incident, or dropped. */
+#define HUNGTASK_COMMIT_JOINED 1
+int hungtask_ring_commit(struct hungtask_incident *inc, u32 pass);
+bool hungtask_ring_next_update(struct hungtask_incident *out, bool *whole);
 struct hungtask_counters {
 	u64 captured;
 	u64 coalesced;
@@ -353,6 +372,8 @@ struct hungtask_counters {
 	u64 dropped_busy;
 	u64 deferred;	/* reports of new episodes left for a later pass (budget) */
 	u64 untracked;	/* reports of new episodes not captured: episode table full */
+	u64 joined;	/* victims joined into a live incident of the same cause */
+	u64 updates;	/* incidents sent again (new seq) with more victims */
 	u32 episodes;	/* episode table entries in use */
 	u32 episode_slots;
 	u32 ring_fill;
@@ -392,6 +413,14 @@ void hungtask_stack_of(struct task_struct *t, struct hungtask_stack *st, const c
 void hungtask_stack_note(struct hungtask_ctx *ctx, struct task_struct *t, const char *why);
 struct hungtask_hop *hungtask_hop_add(struct hungtask_ctx *ctx, enum hungtask_hop_kind kind);
 void hungtask_reason(struct hungtask_hop *hop, const char *why);
+
+/* coalesce.c: which victims share one incident. */
+void hungtask_coalesce_prepare(struct hungtask_incident *inc);
+bool hungtask_coalesce_member(const struct hungtask_incident *inc, pid_t pid);
+bool hungtask_coalesce_same_cause(const struct hungtask_incident *a,
+				  const struct hungtask_incident *b);
+void hungtask_coalesce_add(struct hungtask_incident *inc, pid_t pid, const char *comm);
+void hungtask_coalesce_absorb(struct hungtask_incident *inc, const struct hungtask_incident *old);
 
 /* victim.c */
 void hungtask_victim_snap(struct hungtask_ctx *ctx, struct task_struct *victim);
@@ -463,6 +492,7 @@ struct hungtask_kmsg_stats {
 int hungtask_kmsg_init(void);
 void hungtask_kmsg_exit(void);
 bool hungtask_kmsg_stage(const struct hungtask_incident *inc);
+bool hungtask_kmsg_stage_update(const struct hungtask_incident *inc);
 void hungtask_kmsg_stats(struct hungtask_kmsg_stats *st);
 
 /* kmsg_text.c: the lines of a kmsg record, and the keys common to them. */

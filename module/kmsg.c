@@ -123,6 +123,46 @@ static const char *hungtask_abi_name(const struct hungtask_incident *inc)
 	return "x86_64";
 }
 
+/*
+ * The coalescing keys of one line: "first_seq=N instance=HEX count=K
+ * sample="pid:comm",..." (coalesce.c). At most HUNGTASK_MAX_SAMPLE names:
+ * about 280 bytes.
+ */
+static void hungtask_kmsg_victims(struct hungtask_kmsg_buf *b, const struct hungtask_incident *inc)
+{
+	char comm[TASK_COMM_LEN];
+	unsigned int i;
+
+	hungtask_kmsg_add(b, " first_seq=%llu instance=%016llx count=%u sample=", inc->first_seq,
+			  inc->instance_id, inc->victim_count);
+	if (!inc->nr_sample)
+		hungtask_kmsg_add(b, "\"\"");
+	for (i = 0; i < inc->nr_sample && i < HUNGTASK_MAX_SAMPLE; i++)
+		hungtask_kmsg_add(b, "%s\"%d:%s\"", i ? "," : "", inc->sample[i].pid,
+				  hungtask_kmsg_quote(comm, sizeof(comm), inc->sample[i].comm));
+}
+
+/*
+ * An incident sent again because victims joined it: one line,
+ * "update first_seq=N count=K sample=...", whose seq is the update's.
+ */
+static void hungtask_kmsg_format_update(const struct hungtask_incident *inc,
+					struct hungtask_kmsg_rec *rec)
+{
+	struct hungtask_kmsg_buf b = {
+		.text = rec->text,
+		.cap = sizeof(rec->text),
+		.seq = inc->seq,
+	};
+
+	hungtask_kmsg_line(&b, "update");
+	hungtask_kmsg_victims(&b, inc);
+	hungtask_kmsg_close(&b);
+	rec->seq = inc->seq;
+	rec->len = b.len;
+	rec->done = 0;
+}
+
 /* Format @inc as a v2 record into @rec. Context: any; does not print. */
 static void hungtask_kmsg_format(const struct hungtask_incident *inc, struct hungtask_kmsg_rec *rec,
 				 u64 left_out)
@@ -148,6 +188,8 @@ static void hungtask_kmsg_format(const struct hungtask_incident *inc, struct hun
 	  inc->walk_truncated);
 	hungtask_kmsg_line(&b, "victim");
 	hungtask_kmsg_task(&b, &inc->victim);
+	hungtask_kmsg_line(&b, "victims");
+	hungtask_kmsg_victims(&b, inc);
 	hungtask_kmsg_line(&b, "syscall blocked_s=%lu nr=%ld abi=%s args=0x%lx,0x%lx,0x%lx,0x%lx,0x%lx,0x%lx path=\"%s\" cgroup=\"%s\"",
 	  inc->blocked_s, inc->syscall_nr, hungtask_abi_name(inc), inc->syscall_args[0],
 	  inc->syscall_args[1], inc->syscall_args[2], inc->syscall_args[3], inc->syscall_args[4],
@@ -194,6 +236,8 @@ static void hungtask_kmsg_refill(void)
 	hungtask_kmsg_refill_ms = now_ms;
 }
 
+static bool hungtask_kmsg_stage_rec(const struct hungtask_incident *inc, bool update);
+
 /**
  * hungtask_kmsg_stage() - format the record of @inc for printing later.
  * @inc: a committed incident (it has its seq).
@@ -208,6 +252,23 @@ static void hungtask_kmsg_refill(void)
  * Return: true when staged.
  */
 bool hungtask_kmsg_stage(const struct hungtask_incident *inc)
+{
+	return hungtask_kmsg_stage_rec(inc, false);
+}
+
+/**
+ * hungtask_kmsg_stage_update() - stage the one-line update record of @inc.
+ * @inc: an incident sent again with more victims (hungtask_ring_next_update()).
+ *
+ * Within the same budget as hungtask_kmsg_stage(), and with its context.
+ * Return: true when staged.
+ */
+bool hungtask_kmsg_stage_update(const struct hungtask_incident *inc)
+{
+	return hungtask_kmsg_stage_rec(inc, true);
+}
+
+static bool hungtask_kmsg_stage_rec(const struct hungtask_incident *inc, bool update)
 {
 	struct hungtask_kmsg_rec *rec = &hungtask_kmsg_scratch;
 	unsigned long flags;
@@ -226,7 +287,12 @@ bool hungtask_kmsg_stage(const struct hungtask_incident *inc)
 	}
 	spin_unlock_irqrestore(&hungtask_kmsg_lock, flags);
 
-	hungtask_kmsg_format(inc, rec, left_out);
+	if (update) {
+		hungtask_kmsg_format_update(inc, rec);
+		left_out = 0;	/* its note goes with the next full record */
+	} else {
+		hungtask_kmsg_format(inc, rec, left_out);
+	}
 
 	spin_lock_irqsave(&hungtask_kmsg_lock, flags);
 	if (hungtask_kmsg_count < HUNGTASK_KMSG_SLOTS && hungtask_kmsg_tokens >= rec->len) {

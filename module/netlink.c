@@ -95,8 +95,22 @@ static int hungtask_fill_incident(struct hungtask_nlw *w, const struct hungtask_
 	    (inc->path[0] && hungtask_w_str(w, HUNGTASK_A_INCIDENT_PATH, inc->path)) ||
 	    (inc->cgroup[0] && hungtask_w_str(w, HUNGTASK_A_INCIDENT_CGROUP, inc->cgroup)) ||
 	    hungtask_w_u32(w, HUNGTASK_A_INCIDENT_TASKS_WALKED, inc->tasks_walked) ||
-	    hungtask_w_u8(w, HUNGTASK_A_INCIDENT_WALK_TRUNCATED, inc->walk_truncated))
+	    hungtask_w_u8(w, HUNGTASK_A_INCIDENT_WALK_TRUNCATED, inc->walk_truncated) ||
+	    hungtask_w_u64(w, HUNGTASK_A_INCIDENT_FIRST_SEQ, inc->first_seq,
+			   HUNGTASK_A_INCIDENT_PAD) ||
+	    hungtask_w_u32(w, HUNGTASK_A_INCIDENT_VICTIM_COUNT, inc->victim_count))
 		return -EMSGSIZE;
+	for (i = 0; i < inc->nr_sample && i < HUNGTASK_MAX_SAMPLE; i++) {
+		struct nlattr *nest;
+		int err;
+
+		err = hungtask_w_nest(w, HUNGTASK_A_INCIDENT_VICTIM_SAMPLE, &nest);
+		if (!err)
+			err = hungtask_w_u32(w, HUNGTASK_A_TASK_PID, inc->sample[i].pid) ?:
+			      hungtask_w_str(w, HUNGTASK_A_TASK_COMM, inc->sample[i].comm);
+		if (hungtask_w_end(w, nest, err))
+			return -EMSGSIZE;
+	}
 	if (inc->syscall_nr >= 0)
 		for (i = 0; i < ARRAY_SIZE(inc->syscall_args); i++)
 			if (hungtask_w_u64(w, HUNGTASK_A_INCIDENT_SYSCALL_ARG,

@@ -43,6 +43,9 @@ MODULE_PARM_DESC(episode_slots,
 struct hungtask_slot {
 	bool used;
 	bool acked;
+	bool dirty;	/* victims joined since it was last sent: an update is due */
+	bool replaced;	/* its incident was replaced (coalesce.c absorb) since then */
+	u32 live;	/* the last detector pass that reported one of its victims */
 	struct hungtask_incident inc;
 };
 
@@ -54,7 +57,7 @@ struct hungtask_episode {
 	u32 next;			/* next entry of the same hash chain */
 	u32 seen;			/* the last detector pass that reported it */
 	unsigned long switch_count;
-	u64 seq;			/* its incident; 0 while being captured */
+	u64 seq;			/* its incident's first_seq; 0 while being captured */
 };
 
 /* hungtask_ring_lock protects the slots, the episodes, next_seq and counters. */
@@ -185,6 +188,47 @@ static struct hungtask_slot *hungtask_slot_of(u64 seq)
 	return NULL;
 }
 
+/* The slot of the incident first stored as @first (updates keep first_seq). */
+static struct hungtask_slot *hungtask_slot_of_first(u64 first)
+{
+	unsigned int i;
+
+	for (i = 0; i < ring_slots; i++)
+		if (hungtask_slots[i].used && hungtask_slots[i].inc.first_seq == first)
+			return &hungtask_slots[i];
+	return NULL;
+}
+
+/* A victim of it was reported in this pass or the one before: the hang goes on. */
+static bool hungtask_slot_live(const struct hungtask_slot *s, u32 pass)
+{
+	return s->used && pass - s->live < 2;
+}
+
+/*
+ * The live incident whose chain holds @pid, or NULL. O(ring_slots *
+ * HUNGTASK_MAX_HOPS). Caller holds hungtask_ring_lock.
+ */
+static struct hungtask_slot *hungtask_slot_with_member(pid_t pid, u32 pass)
+{
+	unsigned int i;
+
+	for (i = 0; i < ring_slots; i++)
+		if (hungtask_slot_live(&hungtask_slots[i], pass) &&
+		    hungtask_coalesce_member(&hungtask_slots[i].inc, pid))
+			return &hungtask_slots[i];
+	return NULL;
+}
+
+/* @s gained a victim: due for an update (hungtask_ring_next_update()). */
+static void hungtask_slot_joined(struct hungtask_slot *s, u32 pass)
+{
+	s->dirty = true;
+	s->live = pass;
+	hungtask_ctr.joined++;
+	hungtask_generation++;
+}
+
 static u32 *hungtask_episode_head(pid_t pid)
 {
 	return &hungtask_episode_hash[hash_32((u32)pid, hungtask_episode_bits)];
@@ -249,7 +293,7 @@ static struct hungtask_episode *hungtask_episode_alloc(pid_t pid, u32 pass)
 
 /**
  * hungtask_ring_episode() - what to do with one detector report.
- * @pid: the hung task.
+ * @victim: the hung task (valid under rcu_read_lock()).
  * @switch_count: its nvcsw + nivcsw now.
  * @pass: the detector pass (hungtask_capture_hung() numbers them).
  * @may_capture: this pass's capture budget is not used up.
@@ -258,15 +302,20 @@ static struct hungtask_episode *hungtask_episode_alloc(pid_t pid, u32 pass)
  * pid with the same switch count is the same episode: count it, capture
  * nothing. A new episode is reserved (its entry holds it from now on, so it
  * is captured once) when @may_capture, and deferred otherwise: the detector
- * reports it again in its next pass.
+ * reports it again in its next pass. A new episode of a task that is in the
+ * chain of a live incident (a mutex owner that is itself hung) joins that
+ * incident without a capture, whatever the budget.
  *
- * Context: any (takes hungtask_ring_lock with irqs off); O(1).
+ * Context: any (takes hungtask_ring_lock with irqs off); O(1) plus
+ * O(ring_slots * HUNGTASK_MAX_HOPS) for a new episode.
  * Return: the verdict; HUNGTASK_EPISODE_NEW means capture it now.
  */
-enum hungtask_episode_verdict hungtask_ring_episode(pid_t pid, unsigned long switch_count,
-						    u32 pass, bool may_capture)
+enum hungtask_episode_verdict hungtask_ring_episode(struct task_struct *victim,
+						    unsigned long switch_count, u32 pass,
+						    bool may_capture)
 {
 	enum hungtask_episode_verdict v;
+	pid_t pid = victim->pid;
 	struct hungtask_episode *e;
 	struct hungtask_slot *slot;
 	unsigned long flags;
@@ -275,13 +324,24 @@ enum hungtask_episode_verdict hungtask_ring_episode(pid_t pid, unsigned long swi
 	e = hungtask_episode_find(pid);
 	if (e && e->switch_count == switch_count) {
 		e->seen = pass;
-		slot = e->seq ? hungtask_slot_of(e->seq) : NULL;
+		slot = e->seq ? hungtask_slot_of_first(e->seq) : NULL;
 		if (slot) {
-			slot->inc.repeats++;
+			/* Repeats count the detector's reports of the incident's own victim. */
+			if (slot->inc.victim.pid == pid)
+				slot->inc.repeats++;
+			slot->live = pass;
 			hungtask_generation++;
 		}
 		hungtask_ctr.coalesced++;
 		v = HUNGTASK_EPISODE_KNOWN;
+	} else if ((slot = hungtask_slot_with_member(pid, pass)) &&
+		   (e || (e = hungtask_episode_alloc(pid, pass)))) {
+		e->switch_count = switch_count;
+		e->seen = pass;
+		e->seq = slot->inc.first_seq;
+		hungtask_coalesce_add(&slot->inc, pid, victim->comm);
+		hungtask_slot_joined(slot, pass);
+		v = HUNGTASK_EPISODE_JOINED;
 	} else if (!may_capture) {
 		hungtask_ctr.deferred++;
 		v = HUNGTASK_EPISODE_DEFERRED;
@@ -334,15 +394,25 @@ static void hungtask_fault_fill(struct hungtask_incident *inc)
 /**
  * hungtask_ring_commit() - give @inc a sequence number and store it.
  * @inc: the captured incident; copied, the caller keeps ownership.
+ * @pass: the detector pass it was captured in (hungtask_capture_hung()).
  *
  * The episode (reserved by hungtask_ring_episode()) is remembered even when
  * the ring is full, so that the detector's repeats of a dropped incident are
  * not captured again.
  *
- * Context: any (takes hungtask_ring_lock with irqs off).
- * Return: 0 when stored, -ENOSPC when dropped because the ring is full.
+ * Coalescing first (coalesce.c): when a live incident has the same cause
+ * (its first hop waits on the same object) or holds @inc's victim in its
+ * chain, @inc's victim joins it; when @inc's chain holds a live incident's
+ * victim, @inc replaces that incident's content (keeping its first_seq). In
+ * both cases no slot is taken, and the joined incident is sent again, with a
+ * new seq, at the next hungtask_ring_next_update().
+ *
+ * Context: any (takes hungtask_ring_lock with irqs off); the coalescing look
+ * is O(ring_slots * HUNGTASK_MAX_HOPS).
+ * Return: 0 when stored, HUNGTASK_COMMIT_JOINED when joined into (or
+ * replacing) a stored incident, -ENOSPC when dropped because the ring is full.
  */
-int hungtask_ring_commit(struct hungtask_incident *inc)
+int hungtask_ring_commit(struct hungtask_incident *inc, u32 pass)
 {
 	struct hungtask_slot *slot = NULL;
 	struct hungtask_episode *e;
@@ -355,10 +425,39 @@ int hungtask_ring_commit(struct hungtask_incident *inc)
 		hungtask_fault_fill(inc);
 	}
 	spin_lock_irqsave(&hungtask_ring_lock, flags);
-	inc->seq = hungtask_next_seq++;
-	inc->instance_id = hungtask_instance_id;
 	e = hungtask_episode_find(inc->victim.pid);
-	if (e && e->switch_count == inc->switch_count)
+	if (e && e->switch_count != inc->switch_count)
+		e = NULL;
+	for (i = 0; i < ring_slots; i++) {
+		struct hungtask_slot *s = &hungtask_slots[i];
+
+		if (!hungtask_slot_live(s, pass))
+			continue;
+		if (hungtask_coalesce_same_cause(&s->inc, inc) ||
+		    hungtask_coalesce_member(&s->inc, inc->victim.pid)) {
+			hungtask_coalesce_add(&s->inc, inc->victim.pid, inc->victim.comm);
+		} else if (hungtask_coalesce_member(inc, s->inc.victim.pid)) {
+			u64 seq = s->inc.seq;
+
+			hungtask_coalesce_absorb(inc, &s->inc);
+			inc->seq = seq;
+			inc->instance_id = hungtask_instance_id;
+			inc->repeats += s->inc.repeats;
+			s->inc = *inc;
+			s->replaced = true;
+		} else {
+			continue;
+		}
+		if (e)
+			e->seq = s->inc.first_seq;
+		hungtask_slot_joined(s, pass);
+		spin_unlock_irqrestore(&hungtask_ring_lock, flags);
+		return HUNGTASK_COMMIT_JOINED;
+	}
+	inc->seq = hungtask_next_seq++;
+	inc->first_seq = inc->seq;
+	inc->instance_id = hungtask_instance_id;
+	if (e)
 		e->seq = inc->seq;
 
 	for (i = 0; i < ring_slots && !READ_ONCE(fault_ring_full); i++) {
@@ -376,6 +475,9 @@ int hungtask_ring_commit(struct hungtask_incident *inc)
 			hungtask_ctr.ring_fill++;
 		slot->used = true;
 		slot->acked = false;
+		slot->dirty = false;
+		slot->replaced = false;
+		slot->live = pass;
 		slot->inc = *inc;
 		hungtask_ctr.captured++;
 		hungtask_generation++;
@@ -385,6 +487,45 @@ int hungtask_ring_commit(struct hungtask_incident *inc)
 	}
 	spin_unlock_irqrestore(&hungtask_ring_lock, flags);
 	return ret;
+}
+
+/**
+ * hungtask_ring_next_update() - the next incident due to be sent again.
+ * @out: filled with the incident under its new seq.
+ * @whole: set when its content was replaced (not only its victims counted).
+ *
+ * An incident that victims joined since it was last sent takes a new seq
+ * (its slot is unacked again; first_seq stays), so that user space, which
+ * reads the ring by seq, sees it again and updates what it stored. Callers
+ * loop until it returns false: at most ring_slots incidents.
+ *
+ * Context: any (takes hungtask_ring_lock with irqs off).
+ * Return: true when @out holds one.
+ */
+bool hungtask_ring_next_update(struct hungtask_incident *out, bool *whole)
+{
+	unsigned long flags;
+	unsigned int i;
+	bool found = false;
+
+	spin_lock_irqsave(&hungtask_ring_lock, flags);
+	for (i = 0; i < ring_slots && !found; i++) {
+		struct hungtask_slot *s = &hungtask_slots[i];
+
+		if (!s->used || !s->dirty)
+			continue;
+		s->inc.seq = hungtask_next_seq++;
+		s->acked = false;
+		s->dirty = false;
+		*whole = s->replaced;
+		s->replaced = false;
+		*out = s->inc;
+		hungtask_ctr.updates++;
+		hungtask_generation++;
+		found = true;
+	}
+	spin_unlock_irqrestore(&hungtask_ring_lock, flags);
+	return found;
 }
 
 void hungtask_ring_counters(struct hungtask_counters *c)

@@ -173,6 +173,29 @@ def check_incident(report, exp, parts, abi):
         for ok, ow in (ec.get("owner") or {}).items():
             if owner.get(ok) != ow:
                 fail(msgs, f"cycle hop owner {ok} is {owner.get(ok)!r}, expected {ow!r}")
+    if "coalesce" in parts:
+        # Many victims of one cause: one incident counting them, a bounded sample, a
+        # chain fingerprint (module/coalesce.c, model/fingerprint.hpp).
+        ec = exp.get("coalesce") or {}
+        if "incidents" in ec and len(report) != ec["incidents"]:
+            fail(msgs, f"{len(report)} incidents stored, expected {ec['incidents']}: "
+                       f"{[(i.get('id'), [v.get('comm') for v in i.get('victims') or []]) for i in report]}")
+        count = inc.get("victim_count")
+        if not isinstance(count, int) or count < ec.get("victim_count_min", 1):
+            fail(msgs, f"victim_count is {count!r}, expected at least {ec.get('victim_count_min', 1)}")
+        sample = inc.get("victim_sample")
+        if not isinstance(sample, list):
+            fail(msgs, f"victim_sample is {sample!r}, expected a list")
+        else:
+            if len(sample) > ec.get("sample_max", 8):
+                fail(msgs, f"victim_sample holds {len(sample)} victims, bound {ec.get('sample_max', 8)}")
+            if "sample_comm" in ec and (not sample or any(v.get("comm") != ec["sample_comm"] for v in sample)):
+                fail(msgs, f"victim_sample comms {[v.get('comm') for v in sample]}, expected all {ec['sample_comm']!r}")
+            if any(v.get("pid") == victim.get("pid") for v in sample):
+                fail(msgs, "victim_sample repeats the victim itself")
+        fp = (inc.get("fingerprint") or {}).get("hash")
+        if not (isinstance(fp, str) and len(fp) == 16):
+            fail(msgs, f"fingerprint.hash is {fp!r}, expected 16 hex digits")
     if "host" in parts:
         host = inc.get("host") or {}
         for k, want in (exp.get("host") or {}).items():

@@ -155,6 +155,23 @@ std::vector<Incident> KernelLogFeeder::on_module_incident(Incident in) {
     if (!in.boot_id)
         in.boot_id = ctx_.boot_id;
     in.source = ctx_.source;
+    if (auto first = module_first_seq(in)) {
+        // A coalesced incident sent again (module/coalesce.c): the one first sent as
+        // first_seq by the same module instance in this boot takes the newer view.
+        auto seq = module_seq(in);
+        for (auto it = incidents_.rbegin(); seq && *seq != *first && it != incidents_.rend();
+             ++it) {
+            if (module_first_seq(*it) != first ||
+                it->capture.value("instance_id", Json()) != in.capture.value("instance_id", Json()))
+                continue;
+            Incident merged = merge_incident(*it, in);
+            merged.id = it->id;
+            merged.seq = it->seq;
+            *it = std::move(merged);
+            changed.push_back(*it);
+            return changed;
+        }
+    }
     if (in.victims.empty())
         return changed;
     const Victim& v = in.victims[0];

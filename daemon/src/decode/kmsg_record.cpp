@@ -40,6 +40,26 @@ void put_host(Host& h, const ModuleRecordLine& l) {
     }
 }
 
+// The coalescing keys of a "victims" or "update" line (module/kmsg.c):
+// first_seq=N instance=HEX count=K sample="pid:comm",...
+void put_victims(Incident& in, const ModuleRecordLine& l) {
+    if (auto first = field_int(l, "first_seq"); first && *first > 0)
+        in.capture["first_seq"] = uint64_t(*first);
+    if (auto inst = field_str(l, "instance"))
+        in.capture["instance_id"] = *inst;
+    in.victim_count = field_int(l, "count");
+    std::vector<SampleVictim> sample;
+    for (const std::string& item : field_list(l, "sample")) {
+        size_t colon = item.find(':');
+        if (colon == std::string::npos)
+            continue;
+        auto pid = to_int(item.substr(0, colon));
+        sample.push_back({pid.value_or(0), item.substr(colon + 1)});
+    }
+    if (in.victim_count)
+        in.victim_sample = std::move(sample);
+}
+
 }  // namespace
 
 std::optional<ModuleRecordLine> parse_module_record_line(std::string_view msg) {
@@ -153,6 +173,16 @@ std::optional<Incident> ModuleRecordAssembler::push(std::string_view msg) {
                       {"walk_truncated", field_int(l, "walk_truncated").value_or(0) != 0}};
         return std::nullopt;
     }
+    if (l.record == "update" && v2) {
+        // A coalesced incident sent again with more victims: one line, no begin/end.
+        Incident up;
+        up.trigger = Trigger::hung_task;
+        up.capture = {{"module_seq", l.seq}, {"kmsg_version", l.version}};
+        put_victims(up, l);
+        if (!up.capture.contains("first_seq"))
+            return std::nullopt;
+        return up;
+    }
     if (!current_)
         return std::nullopt;
     if (l.seq != seq_ || l.version != version_) {
@@ -169,6 +199,8 @@ std::optional<Incident> ModuleRecordAssembler::push(std::string_view msg) {
         v.tgid = field_int(l, "tgid");
         v.cpu = field_int(l, "cpu");
         in.victims = {v};
+    } else if (l.record == "victims") {
+        put_victims(in, l);
     } else if (l.record == "syscall" && !in.victims.empty()) {
         Victim& v = in.victims[0];
         v.blocked_s = field_int(l, "blocked_s");

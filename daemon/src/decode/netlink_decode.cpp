@@ -229,6 +229,17 @@ Result<Incident> decode_incident_message(std::span<const uint8_t> genl_payload) 
     if (instance)
         in.capture["instance_id"] = instance_id_text(*instance);
 
+    // Coalescing: an update (seq > first-seq) is the incident first sent as first-seq.
+    if (auto first = top.u64(HUNGTASK_A_INCIDENT_FIRST_SEQ, "first-seq"))
+        in.capture["first_seq"] = *first;
+    in.victim_count = widen(top.u32(HUNGTASK_A_INCIDENT_VICTIM_COUNT, "victim-count"));
+    if (in.victim_count) {
+        std::vector<SampleVictim> sample;
+        for (const Nest& t : top.nests(HUNGTASK_A_INCIDENT_VICTIM_SAMPLE, "victim-sample"))
+            sample.push_back({int64_t(t.u32(HUNGTASK_A_TASK_PID, "pid").value_or(0)),
+                              t.str(HUNGTASK_A_TASK_COMM, "comm").value_or("")});
+        in.victim_sample = std::move(sample);
+    }
     in.victims = {decode_victim(top, *victim)};
     for (const Nest& h : top.nests(HUNGTASK_A_INCIDENT_HOP, "hop"))
         in.chain.push_back(hop_from_netlink(h));  // hops/hop.hpp

@@ -19,8 +19,39 @@ std::string boot_prefix(const std::optional<std::string>& boot_id) {
     return p.empty() ? "noboot" : p;
 }
 
+namespace {
+
+std::optional<uint64_t> capture_seq(const Incident& in, const char* key) {
+    if (!in.capture.is_object() || !in.capture.contains(key))
+        return std::nullopt;
+    const Json& v = in.capture[key];
+    if (v.is_number_unsigned())
+        return v.get<uint64_t>();
+    if (v.is_number_integer() && v.get<int64_t>() > 0)
+        return uint64_t(v.get<int64_t>());
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<uint64_t> module_first_seq(const Incident& in) {
+    return capture_seq(in, "first_seq");
+}
+
+std::optional<uint64_t> module_seq(const Incident& in) {
+    return capture_seq(in, "module_seq");
+}
+
 std::string incident_key(const Incident& in) {
     std::string key = std::string(to_string(in.trigger)) + "|";
+    // hungtask.ko's incidents: its sequence space and the seq it first sent it under
+    // (updates of a coalesced incident keep it, even when its victim changed).
+    auto first = module_first_seq(in);
+    if (first && in.boot_id && in.capture.contains("instance_id") &&
+        in.capture["instance_id"].is_string())
+        return key + "boot=" + *in.boot_id + "|instance=" +
+               in.capture["instance_id"].get<std::string>() + "|first_seq=" +
+               std::to_string(*first);
     if (in.boot_id) {
         key += "boot=" + *in.boot_id;
     } else {
@@ -35,6 +66,34 @@ std::string incident_key(const Incident& in) {
 }
 
 Incident merge_incident(const Incident& existing, const Incident& update) {
+    auto old_seq = module_seq(existing);
+    auto new_seq = module_seq(update);
+    if (module_first_seq(update) && old_seq && new_seq && *new_seq > *old_seq) {
+        // A later send of a coalesced incident (module/coalesce.c): its victims, chain
+        // and verdict are the newest view; the stored record keeps its id and seq.
+        if (update.victims.empty()) {  // a kmsg "update" line: the counts only
+            Incident out = existing;
+            out.capture["module_seq"] = *new_seq;
+            if (update.victim_count &&
+                (!out.victim_count || *update.victim_count >= *out.victim_count)) {
+                out.victim_count = update.victim_count;
+                out.victim_sample = update.victim_sample;
+            }
+            return out;
+        }
+        Incident out = update;
+        out.id = existing.id;
+        out.seq = existing.seq;
+        if (!out.boot_id)
+            out.boot_id = existing.boot_id;
+        out.detected_at = existing.detected_at ? existing.detected_at : update.detected_at;
+        out.repeats = std::max(existing.repeats, update.repeats);
+        out.panicked = existing.panicked || update.panicked;
+        if (existing.victim_count && out.victim_count)
+            out.victim_count = std::max(*existing.victim_count, *out.victim_count);
+        out.related = existing.related;
+        return out;
+    }
     Incident out = existing;
     out.repeats = std::max(existing.repeats, update.repeats);
     out.panicked = existing.panicked || update.panicked;
@@ -97,6 +156,11 @@ Incident merge_incident(const Incident& existing, const Incident& update) {
     fill(out.host.watchdog_thresh, update.host.watchdog_thresh);
     fill(out.host.taint, update.host.taint);
     fill(out.host.out_of_tree_modules, update.host.out_of_tree_modules);
+    if (update.victim_count && (!out.victim_count || *update.victim_count > *out.victim_count)) {
+        out.victim_count = update.victim_count;
+        out.victim_sample = update.victim_sample;
+    }
+    fill(out.victim_sample, update.victim_sample);
     return out;
 }
 

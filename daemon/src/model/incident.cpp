@@ -1,4 +1,6 @@
 #include "model/incident.hpp"
+
+#include "model/fingerprint.hpp"
 #include "model/frames.hpp"
 #include "model/iso_time.hpp"
 
@@ -390,6 +392,12 @@ Json to_json(const Incident& in) {
                    {"module", opt(c.module)}};
         put_extra(culprit, c.extra);
     }
+    Json sample = nullptr;
+    if (in.victim_sample) {
+        sample = Json::array();
+        for (const auto& sv : *in.victim_sample)
+            sample.push_back({{"pid", sv.pid}, {"comm", sv.comm}});
+    }
     Json oot = nullptr;
     if (in.host.out_of_tree_modules)
         oot = *in.host.out_of_tree_modules;
@@ -429,6 +437,13 @@ Json to_json(const Incident& in) {
         {"last_seen_uptime_s", opt(in.last_seen_uptime_s)},
         {"capture", in.capture},
         {"related", in.related},
+        {"victim_count", opt(in.victim_count)},
+        {"victim_sample", std::move(sample)},
+        {"fingerprint",
+         {{"hash", chain_fingerprint(in)},
+          {"first_seen", in.fingerprint_seen ? Json(in.fingerprint_seen->first_seen) : Json()},
+          {"last_seen", in.fingerprint_seen ? Json(in.fingerprint_seen->last_seen) : Json()},
+          {"count", in.fingerprint_seen ? Json(in.fingerprint_seen->count) : Json()}}},
     };
     put_extra(j["verdict"], in.verdict.extra);
     put_extra(j["host"], in.host.extra);
@@ -507,9 +522,36 @@ Result<Incident> incident_from_json(const Json& j) {
             in.capture = *c;
     }
     in.related = r.str_array(j, root, "related", false);
+    in.victim_count = r.opt_int(j, root, "victim_count", false);
+    if (!r.error && in.victim_count && *in.victim_count < 1)
+        r.fail("victim_count", "must be at least 1");
+    if (const Json* vs = r.member(j, root, "victim_sample", false); vs && !vs->is_null()) {
+        if (!vs->is_array()) {
+            r.fail("victim_sample", "expected an array or null");
+        } else {
+            std::vector<SampleVictim> sample;
+            for (size_t i = 0; i < vs->size() && !r.error; i++) {
+                std::string p = "victim_sample[" + std::to_string(i) + "]";
+                SampleVictim sv;
+                sv.pid = r.opt_int((*vs)[i], p, "pid").value_or(0);
+                sv.comm = r.str((*vs)[i], p, "comm");
+                sample.push_back(std::move(sv));
+            }
+            in.victim_sample = std::move(sample);
+        }
+    }
+    // The hash is recomputed from the chain; the counts are the store's, read as shown.
+    if (const Json* fp = r.member(j, root, "fingerprint", false);
+        fp && fp->is_object() && fp->contains("count") && (*fp)["count"].is_number_integer() &&
+        fp->contains("first_seen") && (*fp)["first_seen"].is_string() &&
+        fp->contains("last_seen") && (*fp)["last_seen"].is_string())
+        in.fingerprint_seen = FingerprintSeen{(*fp)["first_seen"].get<std::string>(),
+                                              (*fp)["last_seen"].get<std::string>(),
+                                              (*fp)["count"].get<int64_t>()};
     in.extra = extras(j, {"schema_version", "id", "boot_id", "seq", "detected_at", "trigger",
                           "victims", "chain", "verdict", "host", "source", "repeats", "panicked",
-                          "first_seen_uptime_s", "last_seen_uptime_s", "capture", "related"});
+                          "first_seen_uptime_s", "last_seen_uptime_s", "capture", "related",
+                          "victim_count", "victim_sample", "fingerprint"});
     if (r.error)
         return *r.error;
     return in;

@@ -116,6 +116,24 @@ struct Host {
     bool operator==(const Host&) const = default;
 };
 
+// A victim that joined an incident of the same cause (coalescing): named only.
+struct SampleVictim {
+    int64_t pid = 0;
+    std::string comm;
+
+    bool operator==(const SampleVictim&) const = default;
+};
+
+// How often the incident's chain fingerprint was stored (store/fingerprints), across
+// boots: filled from the store when a report is made.
+struct FingerprintSeen {
+    std::string first_seen;  // ISO 8601 UTC
+    std::string last_seen;
+    int64_t count = 0;
+
+    bool operator==(const FingerprintSeen&) const = default;
+};
+
 struct Incident {
     std::string id;
     std::optional<std::string> boot_id;
@@ -139,6 +157,13 @@ struct Incident {
     // Ids of incidents of the same boot with the same root cause (report/related.hpp);
     // computed when a report is made, kept when read.
     std::vector<std::string> related;
+    // Coalescing (module/coalesce.c): the hung tasks behind this cause, the victim
+    // included, and a bounded sample of the others; null when the source does not say.
+    std::optional<int64_t> victim_count;
+    std::optional<std::vector<SampleVictim>> victim_sample;
+    // JSON "fingerprint": {hash (model/fingerprint.hpp, always computed), first_seen,
+    // last_seen, count (these from the store, null when not known)}.
+    std::optional<FingerprintSeen> fingerprint_seen;
     Json extra = Json::object();  // top-level members this version does not know, kept
 
     bool operator==(const Incident&) const = default;

@@ -8,6 +8,7 @@
 
 #include "cli/time_range.hpp"
 #include "explain/explain.hpp"
+#include "model/fingerprint.hpp"
 #include "model/frames.hpp"
 
 namespace hungtask {
@@ -411,6 +412,27 @@ void TextReport::write_incident_to(std::ostream& out, const Incident& in) {
     if (in.last_seen_uptime_s && in.repeats > 1)
         out << ", last at uptime " << format_uptime(*in.last_seen_uptime_s) << " s";
     out << "\n";
+    if (in.victim_count && *in.victim_count > 1) {
+        std::string names;
+        for (const auto& sv : in.victim_sample.value_or(std::vector<SampleVictim>{}))
+            names += (names.empty() ? "" : ", ") + sv.comm + " (pid " + std::to_string(sv.pid) + ")";
+        std::string text = std::to_string(*in.victim_count) + " hung tasks behind this cause";
+        if (!names.empty())
+            text += "; besides the victim below: " + names;
+        if (in.victim_sample && int64_t(in.victim_sample->size()) + 1 < *in.victim_count)
+            text += ", ...";
+        out << "  Victims:   ";
+        wrap(out, text, hang.size(), hang, opts_.width);
+    }
+    if (in.fingerprint_seen && in.fingerprint_seen->count > 1) {
+        // The same chain shape (model/fingerprint.hpp) stored before, on this or other boots.
+        out << "  Seen:      " << in.fingerprint_seen->count << " times since ";
+        if (auto t = parse_record_time(in.fingerprint_seen->first_seen))
+            out << display_time(*t, opts_.utc);
+        else
+            out << in.fingerprint_seen->first_seen;
+        out << " (fingerprint " << chain_fingerprint(in) << ")\n";
+    }
     if (in.panicked)
         out << "  Panic:     the kernel panicked after this report (hung_task_panic)\n";
     if (auto unknown = unknown_fields(in); !unknown.empty()) {

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "model/fingerprint.hpp"
 #include "model/frames.hpp"
 
 namespace hungtask {
@@ -35,27 +36,7 @@ void add_field(std::string& out, const char* name, const std::string& value) {
 }  // namespace
 
 std::string incident_fingerprint(const Incident& in) {
-    std::string key =
-        std::string(to_string(in.trigger)) + '|' + std::string(to_string(in.verdict.kind)) + '|';
-    if (in.verdict.culprit) {
-        key += in.verdict.culprit->function.value_or("") + '|' +
-               in.verdict.culprit->module.value_or("");
-    } else {
-        key += '|';
-    }
-    key += '|';
-    if (!in.victims.empty())
-        key += blocked_in(in.victims[0]).value_or("");
-    uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : key) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    static const char* hex = "0123456789abcdef";
-    std::string s(16, '0');
-    for (int i = 15; i >= 0; i--, h >>= 4)
-        s[size_t(i)] = hex[h & 0xf];
-    return s;
+    return chain_fingerprint(in);
 }
 
 std::string journal_entry(const Incident& in, const std::string& message) {

@@ -15,9 +15,9 @@ namespace hungtask {
 inline constexpr const char* kIncidentMessageId = "8ad697a72c4e45e99ad9d4db6bdd40b4";
 inline constexpr const char* kJournalSocket = "/run/systemd/journal/socket";
 
-// Groups incidents with the same cause across reboots and hosts: 16 hex digits of
-// FNV-1a 64 over trigger, verdict, culprit function and module, and where the first
-// victim is blocked.  Pids, comms of kworkers, times and addresses are left out.
+// Groups incidents with the same cause across reboots and hosts: the chain fingerprint
+// (model/fingerprint.hpp: hop kinds, functions, modules, verdict; never pids, comms,
+// addresses or times), the same hash as the record's fingerprint.hash.
 std::string incident_fingerprint(const Incident& incident);
 
 // The entry's payload in the native protocol.  Fields: MESSAGE (the daemon's log line),

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "model/coalesce.hpp"
+#include "model/fingerprint.hpp"
 #include "model/iso_time.hpp"
 
 namespace hungtask {
@@ -22,6 +23,9 @@ namespace {
 constexpr const char* kFormatFile = "FORMAT";
 constexpr const char* kFormatText = "hungtaskd-store 1\n";
 constexpr const char* kIncidentDir = "incidents";
+// Recurrence counts per chain fingerprint (model/fingerprint.hpp), across boots:
+// {"format":1,"fingerprints":{"HASH":{"first_seen":ISO,"last_seen":ISO,"count":N}}}.
+constexpr const char* kFingerprintFile = "fingerprints.json";
 
 std::string errno_text(int err) {
     return std::strerror(err);
@@ -152,6 +156,7 @@ Result<Store> Store::open(const std::string& dir, std::ostream& log, StoreLimits
     Store store(dir, log, limits, std::move(now));
     if (auto s = store.load(); !s)
         return s.error();
+    store.load_fingerprints();
     return store;
 }
 
@@ -165,6 +170,7 @@ Result<Store> Store::open_existing(const std::string& dir, std::ostream& log) {
     Store store(dir, log, StoreLimits{}, {});
     if (auto s = store.load(); !s)
         return s.error();
+    store.load_fingerprints();
     return store;
 }
 
@@ -235,9 +241,86 @@ Status Store::load() {
 std::vector<Incident> Store::incidents() const {
     std::vector<Incident> out;
     out.reserve(records_.size());
-    for (const auto& r : records_)
+    for (const auto& r : records_) {
         out.push_back(r.incident);
+        out.back().fingerprint_seen = seen(chain_fingerprint(r.incident));
+    }
     return out;
+}
+
+std::optional<FingerprintSeen> Store::seen(const std::string& hash) const {
+    auto it = fingerprints_.find(hash);
+    if (it == fingerprints_.end())
+        return std::nullopt;
+    return it->second;
+}
+
+void Store::load_fingerprints() {
+    fingerprints_.clear();
+    std::string path = dir_ + "/" + kFingerprintFile;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        // A store from before the table (or a lost file): count what the records hold.
+        for (const auto& r : records_)
+            count_fingerprint(chain_fingerprint(r.incident), r.incident, 1);
+        return;
+    }
+    auto text = read_whole_file(path);
+    Json j = text ? Json::parse(text->begin(), text->end(), nullptr, false) : Json();
+    if (!text || j.is_discarded() || !j.is_object() || !j.contains("fingerprints") ||
+        !j["fingerprints"].is_object()) {
+        *log_ << "hungtaskd: warning: " << path
+              << ": unreadable, recurrence counts start again from the records\n";
+        for (const auto& r : records_)
+            count_fingerprint(chain_fingerprint(r.incident), r.incident, 1);
+        return;
+    }
+    for (auto it = j["fingerprints"].begin(); it != j["fingerprints"].end(); ++it) {
+        const Json& e = *it;
+        if (!e.is_object() || !e.contains("count") || !e["count"].is_number_integer() ||
+            !e.contains("first_seen") || !e["first_seen"].is_string() ||
+            !e.contains("last_seen") || !e["last_seen"].is_string())
+            continue;
+        fingerprints_[it.key()] = FingerprintSeen{e["first_seen"].get<std::string>(),
+                                                  e["last_seen"].get<std::string>(),
+                                                  e["count"].get<int64_t>()};
+    }
+}
+
+void Store::count_fingerprint(const std::string& hash, const Incident& in, int64_t delta) {
+    std::string when = in.detected_at.value_or(iso8601_utc(now_()));
+    auto it = fingerprints_.find(hash);
+    if (it == fingerprints_.end()) {
+        if (delta <= 0)
+            return;
+        fingerprints_[hash] = FingerprintSeen{when, when, delta};
+        // Bounded: the least recently seen shape goes first.
+        while (fingerprints_.size() > kMaxFingerprints) {
+            auto oldest = fingerprints_.begin();
+            for (auto f = fingerprints_.begin(); f != fingerprints_.end(); ++f)
+                if (f->second.last_seen < oldest->second.last_seen)
+                    oldest = f;
+            fingerprints_.erase(oldest);
+        }
+        return;
+    }
+    it->second.count += delta;
+    if (it->second.count <= 0) {
+        fingerprints_.erase(it);
+        return;
+    }
+    if (delta > 0) {
+        it->second.first_seen = std::min(it->second.first_seen, when);
+        it->second.last_seen = std::max(it->second.last_seen, when);
+    }
+}
+
+Status Store::save_fingerprints() {
+    Json fps = Json::object();
+    for (const auto& [hash, f] : fingerprints_)
+        fps[hash] = {{"first_seen", f.first_seen}, {"last_seen", f.last_seen}, {"count", f.count}};
+    Json j = {{"format", kStoreFormat}, {"fingerprints", std::move(fps)}};
+    return write_file_atomic(dir_ + "/" + kFingerprintFile, dump_json(j) + "\n", 0600);
 }
 
 const Incident* Store::find(const std::string& id) const {
@@ -250,9 +333,12 @@ const Incident* Store::find(const std::string& id) const {
 
 Status Store::write_record(StoredIncident& rec) {
     rec.stored_at = iso8601_utc(now_());
+    // The recurrence counts live in the fingerprint table, not in the record.
+    Incident plain = rec.incident;
+    plain.fingerprint_seen.reset();
     Json wrapper = {{"format", kStoreFormat},
                     {"stored_at", rec.stored_at},
-                    {"incident", to_json(rec.incident)}};
+                    {"incident", to_json(plain)}};
     std::string data = dump_json(wrapper) + "\n";
     rec.path = dir_ + "/" + kIncidentDir + "/" + rec.incident.id + ".json";
     if (auto s = write_file_atomic(rec.path, data, 0600); !s)
@@ -273,7 +359,18 @@ Result<UpsertResult> Store::upsert(const Incident& incident) {
         next.incident = merged;
         if (auto s = write_record(next); !s)
             return s.error();
+        std::string old_fp = chain_fingerprint(rec.incident);
+        std::string new_fp = chain_fingerprint(merged);
         rec = std::move(next);
+        if (old_fp != new_fp) {
+            // Its chain changed (a coalesced incident's longer chain): count it once, anew.
+            count_fingerprint(old_fp, rec.incident, -1);
+            count_fingerprint(new_fp, rec.incident, 1);
+        } else {
+            count_fingerprint(new_fp, rec.incident, 0);
+        }
+        if (auto s = save_fingerprints(); !s)
+            return s.error();
         return UpsertResult{UpsertKind::updated, merged};
     }
     StoredIncident rec;
@@ -301,6 +398,9 @@ Result<UpsertResult> Store::upsert(const Incident& incident) {
         keep = !taken(rec.incident.id);
     }
     if (auto s = write_record(rec); !s)
+        return s.error();
+    count_fingerprint(chain_fingerprint(rec.incident), rec.incident, 1);
+    if (auto s = save_fingerprints(); !s)
         return s.error();
     records_.push_back(rec);
     enforce_retention(rec.incident.id);

@@ -5,6 +5,9 @@
 //   STATE_DIR/               0700, root only: records hold kernel addresses
 //   STATE_DIR/FORMAT         "hungtaskd-store 1\n"
 //   STATE_DIR/incidents/ID.json   0600, {"format":1,"stored_at":"...","incident":{...}}
+//   STATE_DIR/fingerprints.json   0600, per chain fingerprint: first and last seen, count
+//                                 (of incidents stored with it, across boots; kept when
+//                                 retention removes records)
 //
 // Writes go to a temporary file in the same directory, are fsync'ed, renamed over the
 // record and the directory is fsync'ed: a reader sees the old or the new record, never a
@@ -13,6 +16,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -23,6 +28,7 @@
 namespace hungtask {
 
 inline constexpr int kStoreFormat = 1;
+inline constexpr size_t kMaxFingerprints = 4096;  // shapes remembered
 inline constexpr const char* kDefaultStateDir = "/var/lib/hungtaskd";
 
 struct StoreLimits {
@@ -61,6 +67,8 @@ class Store {
     size_t skipped() const { return skipped_; }
     std::vector<Incident> incidents() const;
     const Incident* find(const std::string& id) const;
+    // First/last seen and count of a chain fingerprint; incidents() fills them in.
+    std::optional<FingerprintSeen> seen(const std::string& hash) const;
 
     // Adds an incident, or folds it into the stored one with the same incident_key().
     // A new incident keeps its id "<boot prefix>-<seq>" when that is well formed and
@@ -72,6 +80,10 @@ class Store {
   private:
     Store(std::string dir, std::ostream& log, StoreLimits limits, std::function<int64_t()> now);
     Status load();
+    void load_fingerprints();
+    // delta 1: one more incident with this shape; -1: one less; 0: seen again.
+    void count_fingerprint(const std::string& hash, const Incident& in, int64_t delta);
+    Status save_fingerprints();
     Status write_record(StoredIncident& rec);
     void enforce_retention(const std::string& keep_id);
 
@@ -81,6 +93,7 @@ class Store {
     std::function<int64_t()> now_;
     std::vector<StoredIncident> records_;
     size_t skipped_ = 0;
+    std::map<std::string, FingerprintSeen> fingerprints_;
 };
 
 // Writes `data` to `path` atomically (temp file in the same directory, fsync, rename,

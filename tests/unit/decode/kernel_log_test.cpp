@@ -514,3 +514,43 @@ TEST(KernelLog, BootPrefix) {
 
 }  // namespace
 }  // namespace hungtask
+
+namespace hungtask {
+namespace {
+
+// Coalescing in the kernel log (module/kmsg.c): a record's "victims" line, and a later
+// one-line "update" record (new seq, same first_seq) that raises the victim count of the
+// incident first printed as first_seq.
+TEST(KernelLog, ModuleUpdateLineRaisesTheVictimCountOfItsIncident) {
+    std::string text;
+    std::string in = test::fixture("kernel-logs/module-seed-v2-6.1-console.txt");
+    std::istringstream lines(in);
+    std::string l, ts;
+    while (std::getline(lines, l)) {
+        text += l + "\n";
+        auto at = l.find("hungtask: v2 seq=1 ");
+        if (at == std::string::npos)
+            continue;
+        ts = l.substr(0, at);
+        if (l.find(" victim pid=") != std::string::npos)
+            text += ts + "hungtask: v2 seq=1 victims first_seq=1 instance=00000000000000ab count=1 sample=\"\"\n";
+        if (l.find(" end ") != std::string::npos)
+            text += ts + "hungtask: v2 seq=5 update first_seq=1 instance=00000000000000ab count=200 sample=\"300:m200-w\",\"301:m200-w\"\n";
+    }
+    auto incidents = parse_kernel_log(text, LogContext{"log:t", std::nullopt});
+    ASSERT_FALSE(incidents.empty());
+    const Incident& first = incidents[0];
+    EXPECT_EQ(first.victims.at(0).comm, "kworker/0:0");
+    EXPECT_EQ(first.victim_count, 200);
+    ASSERT_TRUE(first.victim_sample);
+    ASSERT_EQ(first.victim_sample->size(), 2u);
+    EXPECT_EQ((*first.victim_sample)[1].pid, 301);
+    EXPECT_EQ(first.capture["module_seq"], 5);
+    EXPECT_EQ(first.capture["first_seq"], 1);
+    EXPECT_TRUE(first.boot_id.has_value());
+    for (size_t i = 1; i < incidents.size(); i++)
+        EXPECT_NE(module_first_seq(incidents[i]), std::optional<uint64_t>(1));
+}
+
+}  // namespace
+}  // namespace hungtask
