@@ -139,6 +139,9 @@ struct Incident {
     // Ids of incidents of the same boot with the same root cause (report/related.hpp);
     // computed when a report is made, kept when read.
     std::vector<std::string> related;
+    // Of those, the cpu_hog incidents (the hog sampler's) that came before this one: its
+    // early warnings.  Computed with `related`, never stored (it follows from the records).
+    std::vector<std::string> early_warnings;
     Json extra = Json::object();  // top-level members this version does not know, kept
 
     bool operator==(const Incident&) const = default;

@@ -316,6 +316,8 @@ void TextReport::write_incident(const Incident& in) {
         out_ << "  Related:   ";
         wrap(out_, "same root cause as incident " + ids, hang.size(), hang, opts_.width);
     }
+    for (const auto& early : in.early_warnings)  // a hog sampler's report came first
+        out_ << "  Warned:    early warning: cpu_hog incident " << early << "\n";
     out_ << "  Detected:  ";
     if (auto t = in.detected_at ? parse_record_time(*in.detected_at) : std::nullopt)
         out_ << display_time(*t, opts_.utc);
