@@ -31,6 +31,7 @@
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/hrtimer.h>
+#include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
@@ -42,9 +43,13 @@
 #include <linux/sched/stat.h>
 #include <linux/smp.h>
 #include <linux/stacktrace.h>
+#include <linux/string.h>
 #include <linux/workqueue.h>
 
 #include "internal.h"
+
+/* The timer's own frames (hog.c, hrtimer core, IRQ entry) come first: at most this many. */
+#define HUNGTASK_HOG_IRQ_FRAMES_MAX 12
 
 static unsigned int hog_period_ms = HUNGTASK_HOG_PERIOD_DEFAULT;
 static unsigned int hog_threshold_ms = HUNGTASK_HOG_THRESHOLD_DEFAULT;
@@ -215,6 +220,30 @@ static enum hrtimer_restart hungtask_hog_tick(struct hrtimer *timer)
 	return HRTIMER_RESTART;
 }
 
+/*
+ * Cut the timer interrupt's own frames from a stack the timer took: what ran
+ * when it fired starts after the x86 IRQ entry stub (asm_sysvec_*,
+ * asm_common_interrupt). No stub among the first frames: the stack is kept
+ * whole. Return false when nothing follows the stub: the interrupted context
+ * was user space. Context: process context (symbol lookup).
+ */
+static bool hungtask_hog_cut_irq(struct hungtask_stack *st)
+{
+	char name[KSYM_SYMBOL_LEN];
+	unsigned int i, from = 0;
+
+	for (i = 0; i < min_t(unsigned int, st->nr, HUNGTASK_HOG_IRQ_FRAMES_MAX); i++) {
+		sprint_symbol_no_offset(name, st->frames[i]);
+		if (str_has_prefix(name, "asm_sysvec_") || str_has_prefix(name, "asm_common_interrupt"))
+			from = i + 1;
+	}
+	if (!from)
+		return true;
+	memmove(st->frames, st->frames + from, (st->nr - from) * sizeof(st->frames[0]));
+	st->nr -= from;
+	return st->nr > 0;
+}
+
 /* Build the incident of one report and file it. Context: the work item. */
 static void hungtask_hog_file(const struct hungtask_hog_report *rep)
 {
@@ -230,6 +259,9 @@ static void hungtask_hog_file(const struct hungtask_hog_report *rep)
 	inc->detected_ns = rep->real_ns;
 	inc->victim = rep->snap;
 	inc->victim_stack = rep->stack;
+	if (!hungtask_hog_cut_irq(&inc->victim_stack))
+		strscpy(inc->stack_note, "the timer interrupted the hog in user space: no kernel stack",
+			sizeof(inc->stack_note));
 	inc->switch_count = rep->snap.nvcsw + rep->snap.nivcsw;
 	inc->blocked_s = div_u64(rep->held_ns, NSEC_PER_SEC);
 	inc->syscall_nr = -1;
@@ -238,7 +270,7 @@ static void hungtask_hog_file(const struct hungtask_hog_report *rep)
 	c->cpu = rep->cpu;
 	c->have_hog = true;
 	c->hog = rep->snap;
-	c->hog_stack = rep->stack;
+	c->hog_stack = inc->victim_stack;
 	c->hog_source = "ipi";	/* current of that CPU, read on it in interrupt context */
 	hop->verified = true;
 	if (rep->phase == HUNGTASK_HOG_END) {
