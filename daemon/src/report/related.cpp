@@ -70,8 +70,7 @@ void link_related(std::vector<Incident>& incidents) {
             if (shared) {
                 related.push_back(incidents[k].id);
                 if (incidents[i].trigger != Trigger::cpu_hog &&
-                    incidents[k].trigger == Trigger::cpu_hog &&
-                    incidents[k].seq < incidents[i].seq)
+                    incidents[k].trigger == Trigger::cpu_hog && incidents[k].seq < incidents[i].seq)
                     early.push_back(incidents[k].id);
             }
         }

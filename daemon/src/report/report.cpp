@@ -353,7 +353,7 @@ void TextReport::write_incident(const Incident& in) {
         out_ << "  State:      " << v.state.value_or("unknown");
         if (v.blocked_s)
             out_ << (in.trigger == Trigger::cpu_hog ? ", holding its CPU for more than "
-                                                     : ", blocked for more than ")
+                                                    : ", blocked for more than ")
                  << *v.blocked_s << " s";
         out_ << "\n";
         out_ << "  Syscall:    " << v.syscall.value_or("none known (kernel thread, or not shown)");
