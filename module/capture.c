@@ -218,3 +218,26 @@ int hungtask_capture_init(void)
 	}
 	return 0;
 }
+
+/**
+ * hungtask_capture_file() - file an incident captured outside the probe.
+ * @inc: the incident (the hog sampler's cpu_hog); its seq is set here.
+ *
+ * Commits it to the ring, stages its kmsg record and announces it, as a
+ * capture does, under the capture lock (the kmsg record has one scratch
+ * buffer). A hung-task report that finds the lock taken meanwhile is
+ * counted busy and captured at the detector's next pass.
+ * Context: process context (takes the capture lock, interrupts on).
+ */
+void hungtask_capture_file(struct hungtask_incident *inc)
+{
+	bool stored;
+
+	spin_lock(&hungtask_capture_lock);
+	stored = !hungtask_ring_commit(inc);
+	if (READ_ONCE(hungtask_cfg_kmsg))
+		hungtask_kmsg_stage(inc);
+	if (stored)
+		hungtask_nl_notify(inc);
+	spin_unlock(&hungtask_capture_lock);
+}

@@ -242,6 +242,19 @@ static struct task_struct *hungtask_walk_runq(struct hungtask_ctx *ctx, struct h
 	return holder;
 }
 
+/**
+ * hungtask_cpu_runq_walk() - fill @c's waiting tasks (runq) for its CPU @c->cpu.
+ * @ctx: capture context (counts the tasks walked).
+ * @c: the cpu hop; its cpu is set.
+ *
+ * The same bounded walk as a followed cpu hop's (runq_walk_max).
+ * Context: under rcu_read_lock(); does not sleep.
+ */
+void hungtask_cpu_runq_walk(struct hungtask_ctx *ctx, struct hungtask_hop_cpu *c)
+{
+	hungtask_walk_runq(ctx, c);
+}
+
 static bool hungtask_follow_starved(struct hungtask_ctx *ctx, struct task_struct *t,
 				    struct task_struct **next)
 {

@@ -19,6 +19,7 @@ static int hungtask_status_show(struct seq_file *m, void *v)
 	struct hungtask_capture_stats cs;
 	struct hungtask_kmsg_stats ks;
 	struct hungtask_counters c;
+	struct hungtask_hog_stats hs;
 	unsigned int k;
 
 	hungtask_ring_counters(&c);
@@ -61,6 +62,12 @@ static int hungtask_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "kmsg_bytes %llu\n", ks.bytes);
 	seq_printf(m, "kmsg_budget_left %llu\n", ks.tokens);
 	seq_printf(m, "kmsg_budget %u bytes per %u s\n", ks.budget_bytes, ks.budget_window_s);
+	hungtask_hog_stats(&hs);
+	/* The sampler's cost per timer tick (hard IRQ), measured with ktime. */
+	seq_printf(m, "hog period_ms=%u threshold_ms=%u cpus=%u ticks=%llu tick_ns_avg=%llu tick_ns_max=%llu filed=%llu skipped_busy=%llu\n",
+		   hs.period_ms, hs.threshold_ms, hs.cpus, hs.ticks,
+		   hs.ticks ? div64_u64(hs.tick_ns_sum, hs.ticks) : 0, hs.tick_ns_max, hs.filed,
+		   hs.skipped_busy);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(hungtask_status);

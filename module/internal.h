@@ -558,4 +558,42 @@ void hungtask_cpu_fill_max(struct hungtask_hop *hop, unsigned int i,
 #define HUNGTASK_RUNQ_WALK_MAX 1000000
 #define HUNGTASK_RUNQ_WALK_DEFAULT 65536
 
+/* chain_cpu.c: the waiting tasks of a cpu hop (the hog sampler's incidents). */
+void hungtask_cpu_runq_walk(struct hungtask_ctx *ctx, struct hungtask_hop_cpu *c);
+
+/* capture.c: file an incident built outside the detector's probe (the hog sampler). */
+void hungtask_capture_file(struct hungtask_incident *inc);
+
+/*
+ * hog.c: the per-CPU hog sampler (cpu_hog incidents). Its bounds are the
+ * module parameters' and the netlink policy's (as proto/hungtask.yaml).
+ */
+#define HUNGTASK_HOG_PERIOD_MIN 10
+#define HUNGTASK_HOG_PERIOD_MAX 60000
+#define HUNGTASK_HOG_PERIOD_DEFAULT 1000
+#define HUNGTASK_HOG_THRESHOLD_MAX 3600000
+#define HUNGTASK_HOG_THRESHOLD_DEFAULT 3000
+static inline bool hungtask_hog_period_valid(unsigned int ms)
+{
+	return ms >= HUNGTASK_HOG_PERIOD_MIN && ms <= HUNGTASK_HOG_PERIOD_MAX;
+}
+
+static inline bool hungtask_hog_threshold_valid(unsigned int ms)
+{
+	return ms <= HUNGTASK_HOG_THRESHOLD_MAX;
+}
+
+struct hungtask_hog_stats {
+	unsigned int period_ms, threshold_ms;
+	unsigned int cpus;	/* CPUs with a sampler */
+	u64 ticks, tick_ns_sum, tick_ns_max;	/* timer callbacks and their cost */
+	u64 filed;		/* cpu_hog incidents filed (reports and ends) */
+	u64 skipped_busy;	/* reports put off a tick: the CPU's slot was busy */
+};
+int hungtask_hog_init(void);
+void hungtask_hog_exit(void);
+void hungtask_hog_set(unsigned int period_ms, long threshold_ms);
+void hungtask_hog_get(unsigned int *period_ms, unsigned int *threshold_ms);
+void hungtask_hog_stats(struct hungtask_hog_stats *st);
+
 #endif /* HUNGTASK_INTERNAL_H */

@@ -183,7 +183,8 @@ static void hungtask_kmsg_format(const struct hungtask_incident *inc, struct hun
 		hungtask_kmsg_add(&b, HUNGTASK_PR_PREFIX "kmsg budget: %llu record(s) before seq %llu were not printed (budget %u bytes per %u s); netlink and the daemon have them",
 				  left_out, inc->seq, kmsg_budget_bytes, kmsg_budget_window_s);
 	}
-	hungtask_kmsg_line(&b, "begin trigger=hung_task boot=%s time_ns=%llu capture_ns=%llu victim_ns=%llu tasks_walked=%u walk_truncated=%d",
+	hungtask_kmsg_line(&b, "begin trigger=%s boot=%s time_ns=%llu capture_ns=%llu victim_ns=%llu tasks_walked=%u walk_truncated=%d",
+	  inc->trigger == HUNGTASK_TRIGGER_CPU_HOG ? "cpu_hog" : "hung_task",
 	  hungtask_boot_id, inc->detected_ns, inc->capture_ns, inc->victim_ns, inc->tasks_walked,
 	  inc->walk_truncated);
 	hungtask_kmsg_line(&b, "victim");

@@ -40,14 +40,19 @@ static int __init hungtask_init(void)
 	if (ret)
 		goto err_kmsg;
 	hungtask_debugfs_init();
-	/* The hook goes last: it starts the producers. */
-	ret = hungtask_hook_init();
+	/* The producers go last: the hog sampler, then the hook. */
+	ret = hungtask_hog_init();
 	if (ret)
 		goto err_netlink;
+	ret = hungtask_hook_init();
+	if (ret)
+		goto err_hog;
 	pr_info(HUNGTASK_PR_PREFIX "loaded (kmsg format v%d), watching sched_process_hang\n",
 		HUNGTASK_KMSG_VERSION);
 	return 0;
 
+err_hog:
+	hungtask_hog_exit();
 err_netlink:
 	hungtask_debugfs_exit();
 	hungtask_nl_exit();
@@ -72,6 +77,7 @@ static void __exit hungtask_exit(void)
 
 	/* Stop the producers first: no capture runs after this returns. */
 	hungtask_hook_exit();
+	hungtask_hog_exit();
 	hungtask_ring_counters(&c);
 	hungtask_debugfs_exit();
 	hungtask_nl_exit();

@@ -323,11 +323,21 @@ static int hungtask_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 	return hungtask_nl_reply(info, HUNGTASK_CMD_STATUS_GET, hungtask_fill_status);
 }
 
+static int hungtask_nl_put_hog(struct sk_buff *msg)
+{
+	unsigned int period, threshold;
+
+	hungtask_hog_get(&period, &threshold);
+	return nla_put_u32(msg, HUNGTASK_A_CONFIG_HOG_PERIOD_MS, period) ||
+	       nla_put_u32(msg, HUNGTASK_A_CONFIG_HOG_THRESHOLD_MS, threshold);
+}
+
 static int hungtask_fill_config(struct sk_buff *msg)
 {
 	return nla_put_u8(msg, HUNGTASK_A_CONFIG_CAPTURE_ENABLED, READ_ONCE(hungtask_cfg_capture)) ||
 	       nla_put_u8(msg, HUNGTASK_A_CONFIG_KMSG_ENABLED, READ_ONCE(hungtask_cfg_kmsg)) ||
-	       nla_put_u32(msg, HUNGTASK_A_CONFIG_RUNQ_WALK_MAX, READ_ONCE(hungtask_runq_walk_max)) ?
+	       nla_put_u32(msg, HUNGTASK_A_CONFIG_RUNQ_WALK_MAX, READ_ONCE(hungtask_runq_walk_max)) ||
+	       hungtask_nl_put_hog(msg) ?
 		       -EMSGSIZE : 0;
 }
 
@@ -346,6 +356,10 @@ static int hungtask_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 		WRITE_ONCE(hungtask_cfg_kmsg, nla_get_u8(a[HUNGTASK_A_CONFIG_KMSG_ENABLED]));
 	if (a[HUNGTASK_A_CONFIG_RUNQ_WALK_MAX])
 		WRITE_ONCE(hungtask_runq_walk_max, nla_get_u32(a[HUNGTASK_A_CONFIG_RUNQ_WALK_MAX]));
+	hungtask_hog_set(a[HUNGTASK_A_CONFIG_HOG_PERIOD_MS] ?
+			 nla_get_u32(a[HUNGTASK_A_CONFIG_HOG_PERIOD_MS]) : 0,
+			 a[HUNGTASK_A_CONFIG_HOG_THRESHOLD_MS] ?
+			 nla_get_u32(a[HUNGTASK_A_CONFIG_HOG_THRESHOLD_MS]) : -1);
 	return 0;
 }
 
@@ -365,10 +379,23 @@ static struct netlink_range_validation hungtask_walk_range __ro_after_init = {
 	.max = HUNGTASK_RUNQ_WALK_MAX,
 };
 
+static struct netlink_range_validation hungtask_hog_period_range __ro_after_init = {
+	.min = HUNGTASK_HOG_PERIOD_MIN,
+	.max = HUNGTASK_HOG_PERIOD_MAX,
+};
+
+static struct netlink_range_validation hungtask_hog_threshold_range __ro_after_init = {
+	.min = 0,
+	.max = HUNGTASK_HOG_THRESHOLD_MAX,
+};
+
 static const struct nla_policy hungtask_config_policy[HUNGTASK_A_CONFIG_MAX + 1] = {
 	[HUNGTASK_A_CONFIG_CAPTURE_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[HUNGTASK_A_CONFIG_KMSG_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[HUNGTASK_A_CONFIG_RUNQ_WALK_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32, &hungtask_walk_range),
+	[HUNGTASK_A_CONFIG_HOG_PERIOD_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &hungtask_hog_period_range),
+	[HUNGTASK_A_CONFIG_HOG_THRESHOLD_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+								   &hungtask_hog_threshold_range),
 };
 
 /*

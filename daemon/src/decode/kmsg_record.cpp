@@ -160,6 +160,9 @@ std::optional<Incident> ModuleRecordAssembler::push(std::string_view msg) {
         version_ = l.version;
         Incident& in = *current_;
         in.trigger = Trigger::hung_task;
+        // v2 names its trigger (hung_task, or cpu_hog from the hog sampler).
+        if (auto t = field_str(l, "trigger"); t && *t == "cpu_hog")
+            in.trigger = Trigger::cpu_hog;
         in.boot_id = field_str(l, "boot");
         if (in.boot_id == "unknown")
             in.boot_id.reset();

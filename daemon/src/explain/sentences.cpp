@@ -143,8 +143,13 @@ std::string victim_name(const Incident& in) {
 std::string victim_fact(const Incident& in) {
     const Victim& v = in.victims[0];
     std::string s = victim_task(in).name();
-    s += v.blocked_s ? " has been blocked for more than " + std::to_string(*v.blocked_s) + " s"
-                     : std::string(" is blocked");
+    if (in.trigger == Trigger::cpu_hog)  // the hog sampler's: blocked_s is its hold
+        s += v.blocked_s ? " has held its CPU without a context switch for more than " +
+                               std::to_string(*v.blocked_s) + " s"
+                         : std::string(" holds its CPU");
+    else
+        s += v.blocked_s ? " has been blocked for more than " + std::to_string(*v.blocked_s) + " s"
+                         : std::string(" is blocked");
     if (auto where = blocked_in(v))
         s += " in " + *where;
     auto site = wait_site(v.stack);

@@ -137,6 +137,15 @@ Incident merge_incident(const Incident& existing, const Incident& update) {
     // A later report may carry a chain or verdict the first one lacked.
     if (out.chain.empty() && !update.chain.empty())
         out.chain = update.chain;
+    // The hog sampler reports one hold again as it grows and once when it ends
+    // (module/hog.c): the newest report's notes say how long it has held the CPU, or that
+    // it ended and how long it lasted; the first report's waiting tasks stay.
+    if (update.trigger == Trigger::cpu_hog && update.seq > existing.seq &&
+        update.chain.size() == out.chain.size()) {
+        for (size_t i = 0; i < out.chain.size(); i++)
+            if (update.chain[i].reason && update.chain[i].kind() == out.chain[i].kind())
+                out.chain[i].reason = update.chain[i].reason;
+    }
     if (out.verdict.kind == VerdictKind::unknown && update.verdict.kind != VerdictKind::unknown)
         out.verdict = update.verdict;
     else if (out.verdict.kind == update.verdict.kind && !update.verdict.summary.empty()) {

@@ -164,6 +164,9 @@ struct Incident {
     // JSON "fingerprint": {hash (model/fingerprint.hpp, always computed), first_seen,
     // last_seen, count (these from the store, null when not known)}.
     std::optional<FingerprintSeen> fingerprint_seen;
+    // Of those, the cpu_hog incidents (the hog sampler's) that came before this one: its
+    // early warnings.  Computed with `related`, never stored (it follows from the records).
+    std::vector<std::string> early_warnings;
     Json extra = Json::object();  // top-level members this version does not know, kept
 
     bool operator==(const Incident&) const = default;

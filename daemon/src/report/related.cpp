@@ -59,7 +59,7 @@ void link_related(std::vector<Incident>& incidents) {
     for (const auto& in : incidents)
         keys.push_back(root_cause_keys(in));
     for (size_t i = 0; i < incidents.size(); i++) {
-        std::vector<std::string> related;
+        std::vector<std::string> related, early;
         for (size_t k = 0; k < incidents.size() && related.size() < kMaxRelated; k++) {
             if (k == i || !incidents[i].boot_id || incidents[i].boot_id != incidents[k].boot_id ||
                 incidents[k].id == incidents[i].id)
@@ -67,10 +67,15 @@ void link_related(std::vector<Incident>& incidents) {
             bool shared = std::any_of(keys[i].begin(), keys[i].end(), [&](const std::string& key) {
                 return std::binary_search(keys[k].begin(), keys[k].end(), key);
             });
-            if (shared)
+            if (shared) {
                 related.push_back(incidents[k].id);
+                if (incidents[i].trigger != Trigger::cpu_hog &&
+                    incidents[k].trigger == Trigger::cpu_hog && incidents[k].seq < incidents[i].seq)
+                    early.push_back(incidents[k].id);
+            }
         }
         incidents[i].related = std::move(related);
+        incidents[i].early_warnings = std::move(early);
     }
 }
 

@@ -398,6 +398,8 @@ void TextReport::write_incident_to(std::ostream& out, const Incident& in) {
         out << "  Related:   ";
         wrap(out, "same root cause as incident " + ids, hang.size(), hang, opts_.width);
     }
+    for (const auto& early : in.early_warnings)  // a hog sampler's report came first
+        out << "  Warned:    early warning: cpu_hog incident " << early << "\n";
     out << "  Detected:  ";
     if (auto t = in.detected_at ? parse_record_time(*in.detected_at) : std::nullopt)
         out << display_time(*t, opts_.utc);
@@ -454,7 +456,9 @@ void TextReport::write_incident_to(std::ostream& out, const Incident& in) {
         out << ")\n";
         out << "  State:      " << v.state.value_or("unknown");
         if (v.blocked_s)
-            out << ", blocked for more than " << *v.blocked_s << " s";
+            out << (in.trigger == Trigger::cpu_hog ? ", holding its CPU for more than "
+                                                    : ", blocked for more than ")
+                << *v.blocked_s << " s";
         out << "\n";
         out << "  Syscall:    " << v.syscall.value_or("none known (kernel thread, or not shown)");
         if (v.syscall && v.syscall_abi && *v.syscall_abi != "x86_64")

@@ -385,3 +385,27 @@ TEST(Incident, SanitizeUtf8) {
 
 }  // namespace
 }  // namespace hungtask
+
+namespace hungtask {
+namespace {
+
+// The hog sampler reports one hold again as it grows and when it ends (module/hog.c): the
+// stored incident takes the newest report's hop notes, never an older one's; other
+// triggers keep their first chain.
+TEST(Incident, MergeOfCpuHogReportsTakesTheNewestNote) {
+    Incident old = full_incident();
+    old.trigger = Trigger::cpu_hog;
+    old.chain[0].reason = "hog sampler: report 1: held CPU 1 for 3.1 s";
+    Incident end = old;
+    end.seq = old.seq + 2;
+    end.chain[0].reason = "hog sampler: ended: held CPU 1 for 15.1 s without a switch";
+    Incident m = merge_incident(old, end);
+    EXPECT_EQ(m.chain[0].reason, end.chain[0].reason);
+    EXPECT_EQ(m.seq, old.seq);
+    EXPECT_EQ(merge_incident(m, old).chain[0].reason, end.chain[0].reason) << "never backwards";
+    old.trigger = end.trigger = Trigger::hung_task;
+    EXPECT_EQ(merge_incident(old, end).chain[0].reason, old.chain[0].reason);
+}
+
+}  // namespace
+}  // namespace hungtask

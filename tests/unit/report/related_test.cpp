@@ -154,3 +154,31 @@ TEST(Related, TextReportSaysSameRootCauseAndShowsUnknowns) {
 
 }  // namespace
 }  // namespace hungtask
+
+namespace hungtask {
+namespace {
+
+// The hog sampler's cpu_hog incident (module/hog.c) of the task a later hung task's chain
+// ends in is that hang's early warning; a later cpu_hog one, or one of another task, is not.
+TEST(Related, EarlierCpuHogIncidentIsTheEarlyWarning) {
+    auto at = [](std::string id, uint64_t seq, Trigger t, const char* comm) {
+        Incident in = with_chain(std::move(id), "b1", {cpu_hog(77, comm)});
+        in.seq = seq;
+        in.trigger = t;
+        return in;
+    };
+    std::vector<Incident> v{
+        at("b1-1", 1, Trigger::cpu_hog, "lo_poll"), at("b1-3", 3, Trigger::hung_task, "lo_poll"),
+        at("b1-4", 4, Trigger::cpu_hog, "lo_poll"), at("b1-5", 5, Trigger::cpu_hog, "other")};
+    link_related(v);
+    EXPECT_EQ(v[1].related, (std::vector<std::string>{"b1-1", "b1-4"}));
+    EXPECT_EQ(v[1].early_warnings, std::vector<std::string>{"b1-1"});
+    EXPECT_TRUE(v[0].early_warnings.empty());
+    std::ostringstream out;
+    TextReport(out).write_incident(v[1]);
+    EXPECT_NE(out.str().find("early warning: cpu_hog incident b1-1"), std::string::npos)
+        << out.str();
+}
+
+}  // namespace
+}  // namespace hungtask

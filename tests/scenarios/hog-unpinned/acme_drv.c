@@ -1,0 +1,1 @@
+../common/acme_drv.c

@@ -1,0 +1,1 @@
+../common/lo_vendor.c
