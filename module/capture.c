@@ -234,7 +234,7 @@ void hungtask_capture_file(struct hungtask_incident *inc)
 	bool stored;
 
 	spin_lock(&hungtask_capture_lock);
-	stored = !hungtask_ring_commit(inc);
+	stored = !hungtask_ring_commit(inc, hungtask_pass.gen);
 	if (READ_ONCE(hungtask_cfg_kmsg))
 		hungtask_kmsg_stage(inc);
 	if (stored)

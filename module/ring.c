@@ -431,7 +431,12 @@ int hungtask_ring_commit(struct hungtask_incident *inc, u32 pass)
 	for (i = 0; i < ring_slots; i++) {
 		struct hungtask_slot *s = &hungtask_slots[i];
 
-		if (!hungtask_slot_live(s, pass))
+		/* A hog sampler's report (hog.c) is an early warning, not a victim:
+		 * it neither joins a hung-task incident nor absorbs one.
+		 */
+		if (!hungtask_slot_live(s, pass) ||
+		    inc->trigger == HUNGTASK_TRIGGER_CPU_HOG ||
+		    s->inc.trigger == HUNGTASK_TRIGGER_CPU_HOG)
 			continue;
 		if (hungtask_coalesce_same_cause(&s->inc, inc) ||
 		    hungtask_coalesce_member(&s->inc, inc->victim.pid)) {
