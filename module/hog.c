@@ -51,12 +51,13 @@
 /* The timer's own frames (hog.c, hrtimer core, IRQ entry) come first: at most this many. */
 #define HUNGTASK_HOG_IRQ_FRAMES_MAX 12
 
-static unsigned int hog_period_ms = HUNGTASK_HOG_PERIOD_DEFAULT;
-static unsigned int hog_threshold_ms = HUNGTASK_HOG_THRESHOLD_DEFAULT;
+/* Read by the timers, set by the parameters and by netlink config-set (netlink.c). */
+unsigned int hungtask_hog_period_ms = HUNGTASK_HOG_PERIOD_DEFAULT;
+unsigned int hungtask_hog_threshold_ms = HUNGTASK_HOG_THRESHOLD_DEFAULT;
 
 static int hungtask_hog_param_set(const char *val, const struct kernel_param *kp)
 {
-	bool period = kp->arg == &hog_period_ms;
+	bool period = kp->arg == &hungtask_hog_period_ms;
 	unsigned int v;
 	int ret;
 
@@ -73,10 +74,10 @@ static const struct kernel_param_ops hungtask_hog_param_ops = {
 	.set = hungtask_hog_param_set,
 	.get = param_get_uint,
 };
-module_param_cb(hog_period_ms, &hungtask_hog_param_ops, &hog_period_ms, 0644);
+module_param_cb(hog_period_ms, &hungtask_hog_param_ops, &hungtask_hog_period_ms, 0644);
 __MODULE_PARM_TYPE(hog_period_ms, "uint");
 MODULE_PARM_DESC(hog_period_ms, "period of the per-CPU hog sampler in ms: 10..60000 (default 1000)");
-module_param_cb(hog_threshold_ms, &hungtask_hog_param_ops, &hog_threshold_ms, 0644);
+module_param_cb(hog_threshold_ms, &hungtask_hog_param_ops, &hungtask_hog_threshold_ms, 0644);
 __MODULE_PARM_TYPE(hog_threshold_ms, "uint");
 MODULE_PARM_DESC(hog_threshold_ms,
 		 "report a task holding its CPU this long without a context switch while others wait (cpu_hog incident), in ms: 0 (off) or 1..3600000 (default 3000)");
@@ -202,7 +203,7 @@ static void hungtask_hog_sample(struct hungtask_hog_cpu *hc, u64 threshold_ns)
 static enum hrtimer_restart hungtask_hog_tick(struct hrtimer *timer)
 {
 	struct hungtask_hog_cpu *hc = container_of(timer, struct hungtask_hog_cpu, timer);
-	unsigned int threshold_ms = READ_ONCE(hog_threshold_ms);
+	unsigned int threshold_ms = READ_ONCE(hungtask_hog_threshold_ms);
 	u64 t0 = ktime_get_ns(), cost;
 
 	if (hc->cpu != smp_processor_id())
@@ -216,7 +217,7 @@ static enum hrtimer_restart hungtask_hog_tick(struct hrtimer *timer)
 	hc->tick_ns_sum += cost;
 	if (cost > hc->tick_ns_max)
 		hc->tick_ns_max = cost;
-	hrtimer_forward_now(timer, ms_to_ktime(READ_ONCE(hog_period_ms)));
+	hrtimer_forward_now(timer, ms_to_ktime(READ_ONCE(hungtask_hog_period_ms)));
 	return HRTIMER_RESTART;
 }
 
@@ -314,37 +315,8 @@ static void hungtask_hog_start(void *unused)
 	hrtimer_init(&hc->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
 	hc->timer.function = hungtask_hog_tick;
 	WRITE_ONCE(hc->started, true);
-	hrtimer_start(&hc->timer, ms_to_ktime(READ_ONCE(hog_period_ms)),
+	hrtimer_start(&hc->timer, ms_to_ktime(READ_ONCE(hungtask_hog_period_ms)),
 		      HRTIMER_MODE_REL_PINNED_HARD);
-}
-
-/**
- * hungtask_hog_set() - change the sampler's period and threshold (netlink config-set).
- * @period_ms: new period, or 0 to leave it; must pass hungtask_hog_period_valid().
- * @threshold_ms: new threshold (0: reports off), or -1 to leave it.
- *
- * A new period takes effect at each timer's next tick.
- * Context: any.
- */
-void hungtask_hog_set(unsigned int period_ms, long threshold_ms)
-{
-	if (period_ms)
-		WRITE_ONCE(hog_period_ms, period_ms);
-	if (threshold_ms >= 0)
-		WRITE_ONCE(hog_threshold_ms, (unsigned int)threshold_ms);
-}
-
-/**
- * hungtask_hog_get() - the sampler's period and threshold, in ms.
- * @period_ms: filled with the period.
- * @threshold_ms: filled with the threshold (0: reports off).
- *
- * Context: any.
- */
-void hungtask_hog_get(unsigned int *period_ms, unsigned int *threshold_ms)
-{
-	*period_ms = READ_ONCE(hog_period_ms);
-	*threshold_ms = READ_ONCE(hog_threshold_ms);
 }
 
 /**
@@ -358,7 +330,8 @@ void hungtask_hog_stats(struct hungtask_hog_stats *st)
 	int cpu;
 
 	memset(st, 0, sizeof(*st));
-	hungtask_hog_get(&st->period_ms, &st->threshold_ms);
+	st->period_ms = READ_ONCE(hungtask_hog_period_ms);
+	st->threshold_ms = READ_ONCE(hungtask_hog_threshold_ms);
 	if (!hungtask_hog_cpus)
 		return;
 	for_each_possible_cpu(cpu) {

@@ -592,8 +592,8 @@ struct hungtask_hog_stats {
 };
 int hungtask_hog_init(void);
 void hungtask_hog_exit(void);
-void hungtask_hog_set(unsigned int period_ms, long threshold_ms);
-void hungtask_hog_get(unsigned int *period_ms, unsigned int *threshold_ms);
+extern unsigned int hungtask_hog_period_ms;
+extern unsigned int hungtask_hog_threshold_ms;
 void hungtask_hog_stats(struct hungtask_hog_stats *st);
 
 #endif /* HUNGTASK_INTERNAL_H */

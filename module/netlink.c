@@ -325,11 +325,10 @@ static int hungtask_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 
 static int hungtask_nl_put_hog(struct sk_buff *msg)
 {
-	unsigned int period, threshold;
-
-	hungtask_hog_get(&period, &threshold);
-	return nla_put_u32(msg, HUNGTASK_A_CONFIG_HOG_PERIOD_MS, period) ||
-	       nla_put_u32(msg, HUNGTASK_A_CONFIG_HOG_THRESHOLD_MS, threshold);
+	return nla_put_u32(msg, HUNGTASK_A_CONFIG_HOG_PERIOD_MS,
+			   READ_ONCE(hungtask_hog_period_ms)) ||
+	       nla_put_u32(msg, HUNGTASK_A_CONFIG_HOG_THRESHOLD_MS,
+			   READ_ONCE(hungtask_hog_threshold_ms));
 }
 
 static int hungtask_fill_config(struct sk_buff *msg)
@@ -356,10 +355,12 @@ static int hungtask_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 		WRITE_ONCE(hungtask_cfg_kmsg, nla_get_u8(a[HUNGTASK_A_CONFIG_KMSG_ENABLED]));
 	if (a[HUNGTASK_A_CONFIG_RUNQ_WALK_MAX])
 		WRITE_ONCE(hungtask_runq_walk_max, nla_get_u32(a[HUNGTASK_A_CONFIG_RUNQ_WALK_MAX]));
-	hungtask_hog_set(a[HUNGTASK_A_CONFIG_HOG_PERIOD_MS] ?
-			 nla_get_u32(a[HUNGTASK_A_CONFIG_HOG_PERIOD_MS]) : 0,
-			 a[HUNGTASK_A_CONFIG_HOG_THRESHOLD_MS] ?
-			 nla_get_u32(a[HUNGTASK_A_CONFIG_HOG_THRESHOLD_MS]) : -1);
+	/* The hog sampler's timers read these at their next tick (hog.c). */
+	if (a[HUNGTASK_A_CONFIG_HOG_PERIOD_MS])
+		WRITE_ONCE(hungtask_hog_period_ms, nla_get_u32(a[HUNGTASK_A_CONFIG_HOG_PERIOD_MS]));
+	if (a[HUNGTASK_A_CONFIG_HOG_THRESHOLD_MS])
+		WRITE_ONCE(hungtask_hog_threshold_ms,
+			   nla_get_u32(a[HUNGTASK_A_CONFIG_HOG_THRESHOLD_MS]));
 	return 0;
 }
 
