@@ -257,6 +257,8 @@ static void hungtask_hog_file(const struct hungtask_hog_report *rep)
 
 	memset(inc, 0, sizeof(*inc));
 	inc->trigger = HUNGTASK_TRIGGER_CPU_HOG;
+	/* Its one subject is the hog; it never coalesces (ring.c), so no sample. */
+	inc->victim_count = 1;
 	inc->detected_ns = rep->real_ns;
 	inc->victim = rep->snap;
 	inc->victim_stack = rep->stack;

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/fd_out.hpp"
 
 namespace hungtask {
 
@@ -47,6 +48,8 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
     out.flush();
     if (!out) {
         int e = errno;
+        if (const auto* fd_out = dynamic_cast<const FdOutBuf*>(out.rdbuf()); fd_out && fd_out->error())
+            e = fd_out->error();
         err << "hungtaskd: error: standard output: write failed"
             << (e ? std::string(": ") + std::strerror(e) : std::string()) << "\n";
         return kExitError;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hops/fields.hpp"
+#include "hops/lock_owner.hpp"
 #include "hops/task.hpp"
 
 namespace hungtask {
@@ -20,7 +21,7 @@ namespace nl {
 class Nest;
 }
 
-struct MutexHop {
+struct MutexHop : LockOwner {  // owner, owner_stack, ..., cycle
     static constexpr std::string_view kName = "mutex";
 
     std::optional<std::string> lock;      // address, hex text (netlink only; kmsg hashes it)
@@ -29,14 +30,6 @@ struct MutexHop {
     std::optional<int64_t> waiters;       // on the wait list, the waiting task included
     std::optional<int64_t> position;      // 1: next to get it
     std::optional<bool> ww;               // a ww_mutex wait
-    std::optional<HopTask> owner;         // a live task, proven by pid lookup
-    std::vector<std::string> owner_stack;
-    std::optional<std::string> owner_stack_note;
-    std::optional<int64_t> owner_offcpu_ns;  // how long the blocked owner is off CPU
-    // The owner is already in the chain: the chain closes a cycle here (a deadlock).  The
-    // module sends it on any hop (hop attribute `cycle`, kmsg line `cycle hop=<i>`); only a
-    // lock hop names a task that can close one, so only this kind reads it.
-    std::optional<bool> cycle;
 
     bool operator==(const MutexHop&) const = default;
 

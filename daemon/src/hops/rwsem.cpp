@@ -1,6 +1,5 @@
 #include "hops/rwsem.hpp"
 
-#include <algorithm>
 #include <cstdio>
 
 #include "hops/kmsg_line.hpp"
@@ -50,31 +49,16 @@ RwsemHop RwsemHop::from_kmsg(const ModuleRecordLine& l, bool) {
     h.position = field_int(l, "position");
     if (auto lr = field_int(l, "last_reader"))
         h.last_reader = *lr != 0;
-    h.owner_stack_note = field_str(l, "stack_note");
-    if (field_int(l, "have_owner").value_or(0) != 0)
-        h.owner_offcpu_ns = field_int(l, "owner_offcpu_ns");
-    h.cycle = false;
+    h.owner_from_kmsg(l);
     return h;
 }
 
 bool RwsemHop::add_kmsg(const ModuleRecordLine& l, bool v2) {
-    using namespace kmsg;
-    if (!v2 || !l.fields.contains("hop"))
-        return false;
-    if (l.record == "owner")
-        owner = HopTask::from_kmsg(l);
-    else if (l.record == "cycle")
-        cycle = true;
-    else if (l.record == "ownerstack")
-        put_frames(owner_stack, l);
-    else
-        return false;
-    return true;
+    return add_owner_kmsg(l, v2);
 }
 
 void RwsemHop::end_kmsg() {
-    owner_stack.erase(std::find(owner_stack.begin(), owner_stack.end(), std::string()),
-                      owner_stack.end());
+    end_owner_kmsg();
 }
 
 RwsemHop RwsemHop::from_netlink(const nl::Nest& hop) {
@@ -90,17 +74,9 @@ RwsemHop RwsemHop::from_netlink(const nl::Nest& hop) {
     h.waiters = widen(m.u32(HUNGTASK_A_HOP_RWSEM_WAITERS, "waiters"));
     h.position = widen(m.u32(HUNGTASK_A_HOP_RWSEM_POSITION, "position"));
     h.last_reader = m.flag(HUNGTASK_A_HOP_RWSEM_LAST_READER, "last-reader");
-    if (auto o = m.nest(HUNGTASK_A_HOP_RWSEM_OWNER, "owner"))
-        h.owner = HopTask::from_netlink(*o);
-    if (auto s = m.nest(HUNGTASK_A_HOP_RWSEM_OWNER_STACK, "owner-stack"))
-        h.owner_stack = stack_frames(*s);
-    h.owner_stack_note =
-        non_empty(m.str(HUNGTASK_A_HOP_RWSEM_OWNER_STACK_NOTE, "owner-stack-note"));
-    if (h.owner)
-        h.owner_offcpu_ns = widen(m.u64(HUNGTASK_A_HOP_RWSEM_OWNER_OFFCPU_NS, "owner-offcpu-ns"));
-    else
-        (void)m.u64(HUNGTASK_A_HOP_RWSEM_OWNER_OFFCPU_NS, "owner-offcpu-ns");
-    h.cycle = hop.flag(HUNGTASK_A_HOP_CYCLE, "cycle").value_or(false);
+    h.owner_from_netlink(m, hop,
+                         {HUNGTASK_A_HOP_RWSEM_OWNER, HUNGTASK_A_HOP_RWSEM_OWNER_STACK,
+                          HUNGTASK_A_HOP_RWSEM_OWNER_STACK_NOTE, HUNGTASK_A_HOP_RWSEM_OWNER_OFFCPU_NS});
     return h;
 }
 
@@ -116,11 +92,7 @@ RwsemHop RwsemHop::from_json(const Json& j) {
     h.waiters = int_(j, "waiters");
     h.position = int_(j, "position");
     h.last_reader = boolean(j, "last_reader");
-    h.owner = task_from_json(at(j, "owner"));
-    h.owner_stack = strings(j, "owner_stack");
-    h.owner_stack_note = str(j, "owner_stack_note");
-    h.owner_offcpu_ns = int_(j, "owner_offcpu_ns");
-    h.cycle = boolean(j, "cycle");
+    h.owner_from_json(j);
     return h;
 }
 
@@ -134,11 +106,7 @@ void RwsemHop::put_json(Json& j) const {
     j["waiters"] = opt(waiters);
     j["position"] = opt(position);
     j["last_reader"] = opt(last_reader);
-    j["owner"] = to_json(owner);
-    j["owner_stack"] = owner_stack;
-    j["owner_stack_note"] = opt(owner_stack_note);
-    j["owner_offcpu_ns"] = opt(owner_offcpu_ns);
-    j["cycle"] = opt(cycle);
+    put_owner_json(j);
 }
 
 void RwsemHop::render(std::ostream& out) const {

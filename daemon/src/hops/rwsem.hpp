@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "hops/fields.hpp"
+#include "hops/lock_owner.hpp"
 #include "hops/task.hpp"
 
 namespace hungtask {
@@ -22,7 +23,7 @@ namespace nl {
 class Nest;
 }
 
-struct RwsemHop {
+struct RwsemHop : LockOwner {  // owner, owner_stack, ..., cycle
     static constexpr std::string_view kName = "rwsem";
 
     std::optional<std::string> lock;      // address, hex text (netlink only; kmsg hashes it)
@@ -34,11 +35,6 @@ struct RwsemHop {
     std::optional<int64_t> waiters;       // on the wait list, the waiting task included
     std::optional<int64_t> position;      // 1: next to get it
     std::optional<bool> last_reader;      // owner is only the last reader: not proven
-    std::optional<HopTask> owner;         // a live task, proven by pid lookup
-    std::vector<std::string> owner_stack;
-    std::optional<std::string> owner_stack_note;
-    std::optional<int64_t> owner_offcpu_ns;
-    std::optional<bool> cycle;  // the owner is already in the chain (see MutexHop)
 
     bool operator==(const RwsemHop&) const = default;
 
