@@ -191,6 +191,10 @@ def check_incident(report, exp, parts, abi):
                 fail(msgs, f"victim_sample holds {len(sample)} victims, bound {ec.get('sample_max', 8)}")
             if "sample_comm" in ec and (not sample or any(v.get("comm") != ec["sample_comm"] for v in sample)):
                 fail(msgs, f"victim_sample comms {[v.get('comm') for v in sample]}, expected all {ec['sample_comm']!r}")
+            # sample_has: these comms are all in the sample (others may be too).
+            missing = [c for c in ec.get("sample_has", []) if c not in [v.get("comm") for v in sample]]
+            if missing:
+                fail(msgs, f"victim_sample comms {[v.get('comm') for v in sample]} lack {missing}")
             if any(v.get("pid") == victim.get("pid") for v in sample):
                 fail(msgs, "victim_sample repeats the victim itself")
         fp = (inc.get("fingerprint") or {}).get("hash")
