@@ -30,6 +30,14 @@ module_param(episode_slots, uint, 0444);
 MODULE_PARM_DESC(episode_slots,
 		 "hang episodes remembered (1024..1048576); more than the tasks that can hang at once");
 
+/* Coalescing on (default): victims of one cause join one incident (coalesce.c). Off,
+ * every hung task makes its own incident with its own chain, as before coalescing.
+ */
+static bool coalesce = true;
+module_param(coalesce, bool, 0644);
+MODULE_PARM_DESC(coalesce,
+		 "victims of one cause (same lock or flushed work, or a task of a live chain) join one incident (default Y); N: one incident per hung task");
+
 /*
  * The episode table: one entry per task the detector reported, keyed by pid,
  * found through a hash (O(1)). An episode is a hang of one task that has not
@@ -334,7 +342,7 @@ enum hungtask_episode_verdict hungtask_ring_episode(struct task_struct *victim,
 		}
 		hungtask_ctr.coalesced++;
 		v = HUNGTASK_EPISODE_KNOWN;
-	} else if ((slot = hungtask_slot_with_member(pid, pass)) &&
+	} else if (READ_ONCE(coalesce) && (slot = hungtask_slot_with_member(pid, pass)) &&
 		   (e || (e = hungtask_episode_alloc(pid, pass)))) {
 		e->switch_count = switch_count;
 		e->seen = pass;
@@ -434,7 +442,7 @@ int hungtask_ring_commit(struct hungtask_incident *inc, u32 pass)
 		/* A hog sampler's report (hog.c) is an early warning, not a victim:
 		 * it neither joins a hung-task incident nor absorbs one.
 		 */
-		if (!hungtask_slot_live(s, pass) ||
+		if (!READ_ONCE(coalesce) || !hungtask_slot_live(s, pass) ||
 		    inc->trigger == HUNGTASK_TRIGGER_CPU_HOG ||
 		    s->inc.trigger == HUNGTASK_TRIGGER_CPU_HOG)
 			continue;
