@@ -42,16 +42,14 @@ std::optional<uint64_t> module_seq(const Incident& in) {
     return capture_seq(in, "module_seq");
 }
 
-std::string incident_key(const Incident& in) {
+std::optional<std::string> module_instance(const Incident& in) {
+    if (in.capture.contains("instance_id") && in.capture["instance_id"].is_string())
+        return in.capture["instance_id"].get<std::string>();
+    return std::nullopt;
+}
+
+std::string victim_key(const Incident& in) {
     std::string key = std::string(to_string(in.trigger)) + "|";
-    // hungtask.ko's incidents: its sequence space and the seq it first sent it under
-    // (updates of a coalesced incident keep it, even when its victim changed).
-    auto first = module_first_seq(in);
-    if (first && in.boot_id && in.capture.contains("instance_id") &&
-        in.capture["instance_id"].is_string())
-        return key + "boot=" + *in.boot_id + "|instance=" +
-               in.capture["instance_id"].get<std::string>() + "|first_seq=" +
-               std::to_string(*first);
     if (in.boot_id) {
         key += "boot=" + *in.boot_id;
     } else {
@@ -65,10 +63,25 @@ std::string incident_key(const Incident& in) {
     return key;
 }
 
+std::string incident_key(const Incident& in) {
+    std::string key = std::string(to_string(in.trigger)) + "|";
+    // hungtask.ko's incidents: its sequence space and the seq it first sent it under
+    // (updates of a coalesced incident keep it, even when its victim changed).
+    auto first = module_first_seq(in);
+    if (first && in.boot_id && in.capture.contains("instance_id") &&
+        in.capture["instance_id"].is_string())
+        return key + "boot=" + *in.boot_id + "|instance=" +
+               in.capture["instance_id"].get<std::string>() + "|first_seq=" +
+               std::to_string(*first);
+    return victim_key(in);
+}
+
 Incident merge_incident(const Incident& existing, const Incident& update) {
     auto old_seq = module_seq(existing);
     auto new_seq = module_seq(update);
-    if (module_first_seq(update) && old_seq && new_seq && *new_seq > *old_seq) {
+    // Seqs compare only within one module instance: a reloaded module counts anew.
+    if (module_first_seq(update) && old_seq && new_seq && *new_seq > *old_seq &&
+        module_instance(existing) == module_instance(update)) {
         // A later send of a coalesced incident (module/coalesce.c): its victims, chain
         // and verdict are the newest view; the stored record keeps its id and seq.
         if (update.victims.empty()) {  // a kmsg "update" line: the counts only

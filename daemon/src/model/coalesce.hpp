@@ -26,6 +26,14 @@ std::optional<uint64_t> module_seq(const Incident& incident);
 // the same incident.
 std::string incident_key(const Incident& incident);
 
+// The instance_id of the hungtask.ko that sent it, when known.
+std::optional<std::string> module_instance(const Incident& incident);
+
+// The same boot, trigger and first victim (pid + comm): incident_key() without the
+// module's first_seq.  A task still hung when the module is reloaded is re-reported by
+// the new instance under a new first_seq; the store folds it by this key.
+std::string victim_key(const Incident& incident);
+
 // Folds a newer view of the same incident (same key) into an existing one: keeps the
 // existing id/seq/detected_at, takes maxima of counters and times, keeps the first full
 // stack, and ORs `panicked`.  A later module send (capture.module_seq higher, with a

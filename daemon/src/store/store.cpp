@@ -349,9 +349,25 @@ Status Store::write_record(StoredIncident& rec) {
 
 Result<UpsertResult> Store::upsert(const Incident& incident) {
     std::string key = incident_key(incident);
-    for (auto& rec : records_) {
-        if (incident_key(rec.incident) != key)
-            continue;
+    // The record this incident updates: the same key, or else, for a report of a reloaded
+    // module (another instance), the record of the same still-hung victim.
+    StoredIncident* found = nullptr;
+    for (auto& rec : records_)
+        if (incident_key(rec.incident) == key) {
+            found = &rec;
+            break;
+        }
+    if (!found && module_first_seq(incident) && module_instance(incident)) {
+        std::string vkey = victim_key(incident);
+        for (auto& rec : records_)
+            if (module_instance(rec.incident) && module_instance(rec.incident) != module_instance(incident) &&
+                victim_key(rec.incident) == vkey) {
+                found = &rec;
+                break;
+            }
+    }
+    if (found) {
+        auto& rec = *found;
         Incident merged = merge_incident(rec.incident, incident);
         if (merged == rec.incident)
             return UpsertResult{UpsertKind::unchanged, merged};
