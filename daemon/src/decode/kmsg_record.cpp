@@ -48,6 +48,9 @@ void put_victims(Incident& in, const ModuleRecordLine& l) {
     if (auto inst = field_str(l, "instance"))
         in.capture["instance_id"] = *inst;
     in.victim_count = field_int(l, "count");
+    // A count below 1 is not a count (the store refuses it): the field is dropped.
+    if (in.victim_count && *in.victim_count < 1)
+        in.victim_count.reset();
     std::vector<SampleVictim> sample;
     for (const std::string& item : field_list(l, "sample")) {
         size_t colon = item.find(':');

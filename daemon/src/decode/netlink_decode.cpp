@@ -233,6 +233,10 @@ Result<Incident> decode_incident_message(std::span<const uint8_t> genl_payload) 
     if (auto first = top.u64(HUNGTASK_A_INCIDENT_FIRST_SEQ, "first-seq"))
         in.capture["first_seq"] = *first;
     in.victim_count = widen(top.u32(HUNGTASK_A_INCIDENT_VICTIM_COUNT, "victim-count"));
+    // Validated here, before anything is stored: the store's reader refuses a count
+    // below 1 (model/incident.cpp), so such a record would be written and then unreadable.
+    if (in.victim_count && *in.victim_count < 1)
+        r.fail("victim-count", "is 0; an incident counts at least its own victim");
     if (in.victim_count) {
         std::vector<SampleVictim> sample;
         for (const Nest& t : top.nests(HUNGTASK_A_INCIDENT_VICTIM_SAMPLE, "victim-sample"))

@@ -552,5 +552,29 @@ TEST(KernelLog, ModuleUpdateLineRaisesTheVictimCountOfItsIncident) {
         EXPECT_NE(module_first_seq(incidents[i]), std::optional<uint64_t>(1));
 }
 
+// A count below 1 in a record or an update line is no count: dropped at parsing, so the
+// stored record never carries it (the store's reader refuses victim_count 0).
+TEST(KernelLog, AVictimCountOfZeroIsDroppedAtParsing) {
+    std::string text;
+    std::string in = test::fixture("kernel-logs/module-seed-v2-6.1-console.txt");
+    std::istringstream lines(in);
+    std::string l, ts;
+    while (std::getline(lines, l)) {
+        text += l + "\n";
+        auto at = l.find("hungtask: v2 seq=1 ");
+        if (at == std::string::npos)
+            continue;
+        ts = l.substr(0, at);
+        if (l.find(" victim pid=") != std::string::npos)
+            text += ts + "hungtask: v2 seq=1 victims first_seq=1 instance=00000000000000ab count=0 sample=\"\"\n";
+    }
+    auto incidents = parse_kernel_log(text, LogContext{"log:t", std::nullopt});
+    ASSERT_FALSE(incidents.empty());
+    EXPECT_EQ(incidents[0].victims.at(0).comm, "kworker/0:0");
+    EXPECT_FALSE(incidents[0].victim_count.has_value());
+    for (const Incident& i : incidents)
+        EXPECT_TRUE(!i.victim_count || *i.victim_count >= 1);
+}
+
 }  // namespace
 }  // namespace hungtask

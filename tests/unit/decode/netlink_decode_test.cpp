@@ -427,6 +427,20 @@ TEST(NetlinkDecode, MalformedValuesNameTheirAttribute) {
     EXPECT_EQ(r.error().to_string(), "host: missing");
 }
 
+// A victim count below 1 is refused at decoding, before the daemon stores anything: the
+// store's reader refuses it too, so a stored one would be written and then unreadable.
+TEST(NetlinkDecode, AVictimCountOfZeroIsRefusedBeforeItIsStored) {
+    auto r = decode_incident_message(
+        minimal([](Msg& t) { t.u32(HUNGTASK_A_INCIDENT_VICTIM_COUNT, 0); }).bytes());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().to_string(),
+              "victim-count: is 0; an incident counts at least its own victim");
+    r = decode_incident_message(
+        minimal([](Msg& t) { t.u32(HUNGTASK_A_INCIDENT_VICTIM_COUNT, 3); }).bytes());
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    EXPECT_EQ(r->victim_count, 3);
+}
+
 TEST(NetlinkDecode, AHopOfAnUnknownKindStaysInTheChain) {
     auto r = explained(decode_incident_message(minimal([](Msg& t) {
                                                    t.begin(HUNGTASK_A_INCIDENT_HOP)
