@@ -373,6 +373,16 @@ static void hungtask_kmsg_print_fn(struct work_struct *work)
 	}
 }
 
+/* Whether @rec is a cpu_hog record (its begin line says trigger=cpu_hog). */
+static bool hungtask_kmsg_rec_is_hog(const struct hungtask_kmsg_rec *rec)
+{
+	static const char key[] = " trigger=cpu_hog ";
+	const char *nl = memchr(rec->text, '\n', rec->len);
+	unsigned int first = nl ? nl - rec->text : rec->len;
+
+	return strnstr(rec->text, key, first) != NULL;
+}
+
 /*
  * Panic: print the records still pending, so that pstore keeps them.
  *
@@ -387,34 +397,45 @@ static void hungtask_kmsg_print_fn(struct work_struct *work)
  */
 static int hungtask_kmsg_panic(struct notifier_block *nb, unsigned long event, void *msg)
 {
-	unsigned int budget = HUNGTASK_KMSG_PANIC_BYTES, left;
+	unsigned int budget = HUNGTASK_KMSG_PANIC_BYTES, left = 0, i;
 	unsigned long flags;
+	int pass;
 
 	if (!spin_trylock_irqsave(&hungtask_kmsg_lock, flags)) {
 		pr_info(HUNGTASK_PR_PREFIX "panic: pending kmsg records not printed: their lock is held by a stopped CPU\n");
 		return NOTIFY_DONE;
 	}
-	while (hungtask_kmsg_count) {
-		struct hungtask_kmsg_rec *rec = &hungtask_kmsg_fifo[hungtask_kmsg_head];
-		unsigned int rest = rec->len - rec->done;
+	/*
+	 * Hung-task records first, then the hog sampler's (each pass oldest
+	 * first): a hung-task panic's own victim and chain matter most, and the
+	 * hog's early report may otherwise take the whole budget.
+	 */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < hungtask_kmsg_count; i++) {
+			struct hungtask_kmsg_rec *rec =
+				&hungtask_kmsg_fifo[(hungtask_kmsg_head + i) % HUNGTASK_KMSG_SLOTS];
+			unsigned int rest = rec->len - rec->done;
 
-		if (rest > budget)
-			break;
-		while (rec->done < rec->len) {
-			const char *p = rec->text + rec->done;
-			const char *nl = memchr(p, '\n', rec->len - rec->done);
-			unsigned int n = nl ? nl - p : rec->len - rec->done;
+			if (!rest || hungtask_kmsg_rec_is_hog(rec) != (pass == 1) || rest > budget)
+				continue;
+			while (rec->done < rec->len) {
+				const char *p = rec->text + rec->done;
+				const char *nl = memchr(p, '\n', rec->len - rec->done);
+				unsigned int n = nl ? nl - p : rec->len - rec->done;
 
-			pr_info("%.*s\n", (int)n, p);
-			rec->done = min(rec->len, rec->done + n + 1);
+				pr_info("%.*s\n", (int)n, p);
+				rec->done = min(rec->len, rec->done + n + 1);
+			}
+			budget -= rest;
+			hungtask_kmsg_st.printed++;
+			hungtask_kmsg_st.panic_printed++;
 		}
-		budget -= rest;
-		hungtask_kmsg_head = (hungtask_kmsg_head + 1) % HUNGTASK_KMSG_SLOTS;
-		hungtask_kmsg_count--;
-		hungtask_kmsg_st.printed++;
-		hungtask_kmsg_st.panic_printed++;
 	}
-	left = hungtask_kmsg_count;
+	/* Nothing runs after a panic: the queue is only counted, not compacted. */
+	for (i = 0; i < hungtask_kmsg_count; i++)
+		if (hungtask_kmsg_fifo[(hungtask_kmsg_head + i) % HUNGTASK_KMSG_SLOTS].done <
+		    hungtask_kmsg_fifo[(hungtask_kmsg_head + i) % HUNGTASK_KMSG_SLOTS].len)
+			left++;
 	spin_unlock_irqrestore(&hungtask_kmsg_lock, flags);
 	if (left)
 		pr_info(HUNGTASK_PR_PREFIX "panic: %u pending kmsg record(s) not printed, to leave pstore room for the kernel's own report\n",
