@@ -533,9 +533,13 @@ TEST(KernelLog, ModuleUpdateLineRaisesTheVictimCountOfItsIncident) {
             continue;
         ts = l.substr(0, at);
         if (l.find(" victim pid=") != std::string::npos)
-            text += ts + "hungtask: v2 seq=1 victims first_seq=1 instance=00000000000000ab count=1 sample=\"\"\n";
+            text += ts +
+                    "hungtask: v2 seq=1 victims first_seq=1 instance=00000000000000ab count=1 "
+                    "sample=\"\"\n";
         if (l.find(" end ") != std::string::npos)
-            text += ts + "hungtask: v2 seq=5 update first_seq=1 instance=00000000000000ab count=200 sample=\"300:m200-w\",\"301:m200-w\"\n";
+            text += ts +
+                    "hungtask: v2 seq=5 update first_seq=1 instance=00000000000000ab count=200 "
+                    "sample=\"300:m200-w\",\"301:m200-w\"\n";
     }
     auto incidents = parse_kernel_log(text, LogContext{"log:t", std::nullopt});
     ASSERT_FALSE(incidents.empty());
@@ -566,7 +570,9 @@ TEST(KernelLog, AVictimCountOfZeroIsDroppedAtParsing) {
             continue;
         ts = l.substr(0, at);
         if (l.find(" victim pid=") != std::string::npos)
-            text += ts + "hungtask: v2 seq=1 victims first_seq=1 instance=00000000000000ab count=0 sample=\"\"\n";
+            text += ts +
+                    "hungtask: v2 seq=1 victims first_seq=1 instance=00000000000000ab count=0 "
+                    "sample=\"\"\n";
     }
     auto incidents = parse_kernel_log(text, LogContext{"log:t", std::nullopt});
     ASSERT_FALSE(incidents.empty());
