@@ -518,30 +518,36 @@ TEST(KernelLog, BootPrefix) {
 namespace hungtask {
 namespace {
 
-// Coalescing in the kernel log (module/kmsg.c): a record's "victims" line, and a later
-// one-line "update" record (new seq, same first_seq) that raises the victim count of the
-// incident first printed as first_seq.
-TEST(KernelLog, ModuleUpdateLineRaisesTheVictimCountOfItsIncident) {
+// The seed's v2 record of seq 1 with a "victims" line after its victim line, and, if
+// given, an "update" line after its end line (same timestamp prefix).
+std::vector<Incident> seed_with_coalescing_lines(const std::string& victims,
+                                                 const std::string& update) {
     std::string text;
     std::string in = test::fixture("kernel-logs/module-seed-v2-6.1-console.txt");
     std::istringstream lines(in);
-    std::string l, ts;
+    std::string l;
     while (std::getline(lines, l)) {
         text += l + "\n";
         auto at = l.find("hungtask: v2 seq=1 ");
         if (at == std::string::npos)
             continue;
-        ts = l.substr(0, at);
+        std::string ts = l.substr(0, at);
         if (l.find(" victim pid=") != std::string::npos)
-            text += ts +
-                    "hungtask: v2 seq=1 victims first_seq=1 instance=00000000000000ab count=1 "
-                    "sample=\"\"\n";
-        if (l.find(" end ") != std::string::npos)
-            text += ts +
-                    "hungtask: v2 seq=5 update first_seq=1 instance=00000000000000ab count=200 "
-                    "sample=\"300:m200-w\",\"301:m200-w\"\n";
+            text += ts + victims + "\n";
+        if (l.find(" end ") != std::string::npos && !update.empty())
+            text += ts + update + "\n";
     }
-    auto incidents = parse_kernel_log(text, LogContext{"log:t", std::nullopt});
+    return parse_kernel_log(text, LogContext{"log:t", std::nullopt});
+}
+
+// Coalescing in the kernel log (module/kmsg.c): a record's "victims" line, and a later
+// one-line "update" record (new seq, same first_seq) that raises the victim count of the
+// incident first printed as first_seq.
+TEST(KernelLog, ModuleUpdateLineRaisesTheVictimCountOfItsIncident) {
+    auto incidents = seed_with_coalescing_lines(
+        "hungtask: v2 seq=1 victims first_seq=1 instance=00000000000000ab count=1 sample=\"\"",
+        "hungtask: v2 seq=5 update first_seq=1 instance=00000000000000ab count=200 "
+        "sample=\"300:m200-w\",\"301:m200-w\"");
     ASSERT_FALSE(incidents.empty());
     const Incident& first = incidents[0];
     EXPECT_EQ(first.victims.at(0).comm, "kworker/0:0");
@@ -556,25 +562,11 @@ TEST(KernelLog, ModuleUpdateLineRaisesTheVictimCountOfItsIncident) {
         EXPECT_NE(module_first_seq(incidents[i]), std::optional<uint64_t>(1));
 }
 
-// A count below 1 in a record or an update line is no count: dropped at parsing, so the
-// stored record never carries it (the store's reader refuses victim_count 0).
+// A count below 1 in a record is no count: dropped at parsing, so the stored record never
+// carries it (the store's reader refuses victim_count 0).
 TEST(KernelLog, AVictimCountOfZeroIsDroppedAtParsing) {
-    std::string text;
-    std::string in = test::fixture("kernel-logs/module-seed-v2-6.1-console.txt");
-    std::istringstream lines(in);
-    std::string l, ts;
-    while (std::getline(lines, l)) {
-        text += l + "\n";
-        auto at = l.find("hungtask: v2 seq=1 ");
-        if (at == std::string::npos)
-            continue;
-        ts = l.substr(0, at);
-        if (l.find(" victim pid=") != std::string::npos)
-            text += ts +
-                    "hungtask: v2 seq=1 victims first_seq=1 instance=00000000000000ab count=0 "
-                    "sample=\"\"\n";
-    }
-    auto incidents = parse_kernel_log(text, LogContext{"log:t", std::nullopt});
+    auto incidents = seed_with_coalescing_lines(
+        "hungtask: v2 seq=1 victims first_seq=1 instance=00000000000000ab count=0 sample=\"\"", "");
     ASSERT_FALSE(incidents.empty());
     EXPECT_EQ(incidents[0].victims.at(0).comm, "kworker/0:0");
     EXPECT_FALSE(incidents[0].victim_count.has_value());
