@@ -97,7 +97,7 @@ HUNGTASK_FAULT_PARM_DESC(fault_ring_full,
 static bool fault_fill_max;
 module_param(fault_fill_max, bool, 0600);
 HUNGTASK_FAULT_PARM_DESC(fault_fill_max,
-		 "the next incident stored is blown up to the largest the encoding allows (every hop a CPU hop with the victim's stack, full runqueues, every string at its limit); cleared once used");
+		 "the next hung-task incident of a user task is blown up to the largest the encoding allows (every hop a CPU hop with the victim's stack, full runqueues, every string at its limit); cleared once used");
 
 static void hungtask_read_boot_id(void)
 {
@@ -428,7 +428,13 @@ int hungtask_ring_commit(struct hungtask_incident *inc, u32 pass)
 	unsigned int i;
 	int ret = 0;
 
-	if (READ_ONCE(fault_fill_max)) {
+	/*
+	 * Only a user task's hung-task incident takes it (the test's victim is
+	 * one): the hog sampler's reports of a hog that lasts (hog.c) or a
+	 * kthread hung meanwhile would otherwise use it up first.
+	 */
+	if (inc->trigger == HUNGTASK_TRIGGER_HUNG_TASK && !inc->victim.kthread &&
+	    READ_ONCE(fault_fill_max)) {
 		WRITE_ONCE(fault_fill_max, false);
 		hungtask_fault_fill(inc);
 	}
